@@ -1,0 +1,707 @@
+//! The command line: parse, call the library, map errors to exit codes.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::model::{BuildSpec, Model, Placement};
+use crate::montecarlo::{run_range, Shard, GENERATOR};
+use crate::report::{self, Manifest, OutDir, State};
+use crate::scenario::Scenario;
+use crate::table7::{self, Lang};
+
+const AFTER_HELP: &str = "\
+Exit codes: 0 success, 1 failure while running, 2 bad input or usage.
+
+Examples:
+  bcpsim run scenarios/case2.toml
+  bcpsim run scenarios/case2.toml --trials 1000000 --threads 2 --option backup-outside
+  bcpsim table7 scenarios/case2.toml --lang en
+  bcpsim run scenarios/case2.toml --shard 1/2 --out results/s1 && \\
+  bcpsim run scenarios/case2.toml --shard 2/2 --out results/s2 && \\
+  bcpsim merge results/s1 results/s2 --out results/merged";
+
+/// bcpsim: can the government keep its networks and work going from Osaka/Kansai?
+#[derive(Debug, Parser)]
+#[command(name = "bcpsim", version, about, after_help = AFTER_HELP)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the Monte Carlo simulation of a scenario and write a results folder.
+    #[command(after_help = "\
+Writes manifest.json, summary.csv, ministries.csv, kansai_ministries.csv and state.json
+(the mergeable counts) into --out (default results/<scenario>-<UTC time>).
+
+Examples:
+  bcpsim run scenarios/case1.toml
+  bcpsim run scenarios/case2.toml --trials 200000 --seed 7 --option interconnection-outside
+  bcpsim run scenarios/case2.toml --shard 3/8 --out results/case2-shard3")]
+    Run(RunArgs),
+    /// Check a scenario (and options) and print a short description of the model.
+    #[command(
+        after_help = "Examples:\n  bcpsim validate scenarios/case2.toml\n  bcpsim validate scenarios/case2.toml --option backup-outside"
+    )]
+    Validate(ModelArgs),
+    /// Print the expanded model: nodes, links, services and the node sets they use.
+    #[command(after_help = "Examples:\n  bcpsim inspect scenarios/case1.toml --json > model.json")]
+    Inspect(InspectArgs),
+    /// Compute Table 7 (expected events and countermeasures) from simulation.
+    #[command(after_help = "\
+Every ministry's backup servers and interconnection points are placed in the capital
+region or outside it ([table7] in the scenario names the sites); events at or above
+--threshold (default 0.5) are expected; countermeasures are the smallest sets of the
+scenario's options that bring an expected event below the threshold, on common random
+numbers. Writes table7.csv, table7.md and manifest.json.
+
+Examples:
+  bcpsim table7 scenarios/case2.toml
+  bcpsim table7 scenarios/case2.toml --lang en --trials 50000 --threshold 0.3")]
+    Table7(Table7Args),
+    /// Merge shard folders (from `run --shard`) into the results of one run.
+    #[command(after_help = "Examples:\n  bcpsim merge results/s1 results/s2 --out results/merged")]
+    Merge(MergeArgs),
+}
+
+#[derive(Debug, Args)]
+struct ModelArgs {
+    /// Scenario file.
+    scenario: PathBuf,
+    /// Apply a countermeasure option (repeatable).
+    #[arg(long = "option", value_name = "ID")]
+    options: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+struct RunCommon {
+    /// Number of trials (default: the scenario's [simulation] trials).
+    #[arg(long)]
+    trials: Option<u64>,
+    /// Seed (default: the scenario's [simulation] seed).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Results folder.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Replace an existing results folder.
+    #[arg(long)]
+    force: bool,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(Debug, Args)]
+struct RunArgs {
+    #[command(flatten)]
+    model: ModelArgs,
+    #[command(flatten)]
+    common: RunCommon,
+    /// Run only slice K of N of the trials and write mergeable state (e.g. 2/8).
+    #[arg(long, value_name = "K/N")]
+    shard: Option<String>,
+}
+
+#[derive(Debug, Args)]
+struct InspectArgs {
+    #[command(flatten)]
+    model: ModelArgs,
+    /// Print JSON (the only format for now).
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum LangArg {
+    Ja,
+    En,
+}
+
+#[derive(Debug, Args)]
+struct Table7Args {
+    #[command(flatten)]
+    model: ModelArgs,
+    #[command(flatten)]
+    common: RunCommon,
+    /// Language of table7.md.
+    #[arg(long, value_enum, default_value = "ja")]
+    lang: LangArg,
+    /// Probability at or above which an event is expected (default 0.5).
+    #[arg(long, default_value_t = table7::DEFAULT_THRESHOLD)]
+    threshold: f64,
+}
+
+#[derive(Debug, Args)]
+struct MergeArgs {
+    /// Shard folders written by `run --shard`.
+    #[arg(required = true)]
+    shards: Vec<PathBuf>,
+    /// Results folder.
+    #[arg(long, required = true)]
+    out: PathBuf,
+    /// Replace an existing results folder.
+    #[arg(long)]
+    force: bool,
+}
+
+/// Entry point of the binary.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            if let Error::Io { source, .. } = &e {
+                if source.kind() == std::io::ErrorKind::BrokenPipe {
+                    return ExitCode::SUCCESS;
+                }
+            }
+            eprintln!("error: {e}");
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Run(a) => cmd_run(a),
+        Command::Validate(a) => cmd_validate(a),
+        Command::Inspect(a) => cmd_inspect(a),
+        Command::Table7(a) => cmd_table7(a),
+        Command::Merge(a) => cmd_merge(a),
+    }
+}
+
+fn load(a: &ModelArgs) -> Result<(Scenario, Model)> {
+    let scenario = Scenario::load(&a.scenario)?;
+    let model = Model::build(
+        &scenario,
+        &BuildSpec {
+            options: a.options.clone(),
+            ..BuildSpec::default()
+        },
+    )?;
+    Ok((scenario, model))
+}
+
+fn pool(threads: Option<usize>) -> Result<(rayon::ThreadPool, usize)> {
+    let n = match threads {
+        Some(0) => return Err(Error::Usage("--threads must be at least 1".into())),
+        Some(n) => n,
+        None => std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1),
+    };
+    let p = rayon::ThreadPoolBuilder::new()
+        .num_threads(n)
+        .build()
+        .map_err(|e| Error::Run(format!("cannot start {n} threads: {e}")))?;
+    Ok((p, n))
+}
+
+fn trials_of(c: &RunCommon, model: &Model) -> Result<u64> {
+    match c.trials {
+        Some(0) => Err(Error::Usage("--trials must be at least 1 (got 0)".into())),
+        Some(n) => Ok(n),
+        None => Ok(model.default_trials),
+    }
+}
+
+fn default_out(kind: &str, id: &str) -> PathBuf {
+    Path::new("results").join(format!("{id}{kind}-{}", report::utc_stamp()))
+}
+
+fn command_line() -> Vec<String> {
+    std::env::args().collect()
+}
+
+fn say(quiet: bool, msg: &str) {
+    if !quiet {
+        let _ = writeln!(std::io::stderr(), "{msg}");
+    }
+}
+
+fn cmd_run(a: RunArgs) -> Result<()> {
+    let shard = a.shard.as_deref().map(Shard::parse).transpose()?;
+    let (scenario, model) = load(&a.model)?;
+    let trials = trials_of(&a.common, &model)?;
+    let seed = a.common.seed.unwrap_or(model.default_seed);
+    let (pool, threads) = pool(a.common.threads)?;
+    let out_path = a.common.out.clone().unwrap_or_else(|| {
+        let kind = shard
+            .map(|s| format!("-shard{}of{}", s.index + 1, s.count))
+            .unwrap_or_default();
+        default_out(&kind, &model.id)
+    });
+    let out = OutDir::prepare(&out_path, a.common.force)?;
+    let range = shard.map(|s| s.range(trials)).unwrap_or(0..trials);
+    say(
+        a.common.quiet,
+        &format!(
+            "bcpsim: {} ({} trials{}, seed {seed}, {threads} threads)",
+            model.id,
+            range.end - range.start,
+            report::shard_label(shard)
+                .map(|s| format!(", shard {s} of {trials}"))
+                .unwrap_or_default()
+        ),
+    );
+    let start = Instant::now();
+    let tally = pool.install(|| run_range(&model, seed, range.clone()));
+    let elapsed = start.elapsed().as_secs_f64();
+    let state = State {
+        format: 1,
+        scenario_id: model.id.clone(),
+        scenario_sha256: scenario.sha256.clone(),
+        seed,
+        options: model.applied.clone(),
+        trials_total: trials,
+        range: (range.start, range.end),
+        services: model.services.iter().map(|s| s.id.clone()).collect(),
+        tally: tally.clone(),
+    };
+    out.write_json("state.json", &state)?;
+    if shard.is_none() {
+        report::write_tables(&out, &model, &tally)?;
+    }
+    out.write_json(
+        "manifest.json",
+        &Manifest {
+            tool: "bcpsim",
+            version: env!("CARGO_PKG_VERSION"),
+            command: "run".into(),
+            scenario: a.model.scenario.display().to_string(),
+            scenario_id: model.id.clone(),
+            scenario_sha256: scenario.sha256.clone(),
+            seed,
+            generator: GENERATOR,
+            trials,
+            trial_range: (range.start, range.end),
+            shard: report::shard_label(shard),
+            options: model.applied.clone(),
+            threads,
+            elapsed_seconds: elapsed,
+            command_line: command_line(),
+            created_utc: report::utc_stamp(),
+        },
+    )?;
+    let path = out.commit()?;
+    say(
+        a.common.quiet,
+        &format!(
+            "{} trials in {elapsed:.2} s ({:.0} trials/s)",
+            range.end - range.start,
+            (range.end - range.start) as f64 / elapsed.max(1e-9)
+        ),
+    );
+    if !a.common.quiet {
+        if shard.is_none() {
+            print_headline(&model, &tally);
+        }
+        println!("results: {}", path.display());
+    }
+    Ok(())
+}
+
+fn print_headline(model: &Model, t: &crate::stats::Tally) {
+    if model.ministries.is_empty() {
+        return;
+    }
+    println!(
+        "{:<6} {:>22} {:>22} {:>22}",
+        "", "network operation", "connection to G-net", "work from Kansai"
+    );
+    for m in &model.ministries {
+        let f = |s: usize| {
+            let p = crate::stats::Proportion::new(t.service_up[s], t.trials);
+            format!("{:.3} [{:.3},{:.3}]", p.p, p.low, p.high)
+        };
+        println!(
+            "{:<6} {:>22} {:>22} {:>22}",
+            m.id,
+            f(m.network_operation),
+            f(m.gnet_connection),
+            f(m.work_from_kansai)
+        );
+    }
+}
+
+fn cmd_validate(a: ModelArgs) -> Result<()> {
+    let (scenario, model) = load(&a)?;
+    println!(
+        "{}: ok ({} files, {} regions, {} sites, {} unknowns, {} nodes, {} links, {} services, {} ministries, {} options{})",
+        a.scenario.display(),
+        scenario.sources.files.len(),
+        model.regions.len(),
+        model.sites.len(),
+        model.unknowns.len(),
+        model.nodes.len(),
+        model.links.len(),
+        model.services.len(),
+        model.ministries.len(),
+        model.options.len(),
+        if model.applied.is_empty() {
+            String::new()
+        } else {
+            format!("; applied: {}", model.applied.join(", "))
+        }
+    );
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct InspectNode<'a> {
+    id: &'a str,
+    kind: crate::scenario::NodeKind,
+    class: Option<&'a str>,
+    name_en: &'a str,
+    name_ja: &'a str,
+    exists_p: f64,
+    /// One entry per possible site (one when fixed; one per alternative of an unknown).
+    sites: Vec<InspectSite<'a>>,
+    unknown: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct InspectSite<'a> {
+    alternative: Option<&'a str>,
+    probability: f64,
+    site: &'a str,
+    lat: f64,
+    lon: f64,
+    region: &'a str,
+}
+
+#[derive(Serialize)]
+struct InspectLink<'a> {
+    a: &'a str,
+    b: &'a str,
+    oneway: bool,
+}
+
+#[derive(Serialize)]
+struct InspectService<'a> {
+    id: &'a str,
+    name_en: &'a str,
+    name_ja: &'a str,
+    expr: &'a str,
+    nodes_used: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+struct InspectModel<'a> {
+    scenario: &'a str,
+    options_applied: &'a [String],
+    regions: &'a [crate::model::Region],
+    unknowns: &'a [crate::model::Unknown],
+    nodes: Vec<InspectNode<'a>>,
+    links: Vec<InspectLink<'a>>,
+    groups: Vec<(&'a str, Vec<&'a str>)>,
+    services: Vec<InspectService<'a>>,
+    ministries: &'a [crate::model::Ministry],
+    events: &'a [crate::model::Event],
+    options: &'a [crate::model::OptionInfo],
+}
+
+fn cmd_inspect(a: InspectArgs) -> Result<()> {
+    let (_, model) = load(&a.model)?;
+    let _ = a.json;
+    let name = |i: usize| model.nodes[i].id.as_str();
+    let site = |s: usize, alternative: Option<&'static str>, p: f64| InspectSite {
+        alternative,
+        probability: p,
+        site: &model.sites[s].id,
+        lat: model.sites[s].pos.lat,
+        lon: model.sites[s].pos.lon,
+        region: &model.regions[model.sites[s].region].id,
+    };
+    let nodes = model
+        .nodes
+        .iter()
+        .map(|n| {
+            let (sites, unknown) = match &n.placement {
+                Placement::Nowhere => (Vec::new(), None),
+                Placement::Fixed(s) => (vec![site(*s, None, 1.0)], None),
+                Placement::ByUnknown { unknown, sites } => {
+                    let u = &model.unknowns[*unknown];
+                    (
+                        sites
+                            .iter()
+                            .zip(&u.alternatives)
+                            .map(|(&s, (alt, p))| InspectSite {
+                                alternative: Some(alt.as_str()),
+                                ..site(s, None, *p)
+                            })
+                            .collect(),
+                        Some(u.id.as_str()),
+                    )
+                }
+            };
+            InspectNode {
+                id: &n.id,
+                kind: n.kind,
+                class: n.class.map(|c| model.classes[c].as_str()),
+                name_en: &n.name_en,
+                name_ja: &n.name_ja,
+                exists_p: n.exists_p,
+                sites,
+                unknown,
+            }
+        })
+        .collect();
+    let view = InspectModel {
+        scenario: &model.id,
+        options_applied: &model.applied,
+        regions: &model.regions,
+        unknowns: &model.unknowns,
+        nodes,
+        links: model
+            .links
+            .iter()
+            .map(|l| InspectLink {
+                a: name(l.a),
+                b: name(l.b),
+                oneway: l.oneway,
+            })
+            .collect(),
+        groups: model
+            .groups
+            .iter()
+            .map(|(g, m)| (g.as_str(), m.iter().map(|&i| name(i)).collect()))
+            .collect(),
+        services: model
+            .services
+            .iter()
+            .map(|s| InspectService {
+                id: &s.id,
+                name_en: &s.name_en,
+                name_ja: &s.name_ja,
+                expr: &s.expr,
+                nodes_used: s.nodes_used.iter().map(|&i| name(i)).collect(),
+            })
+            .collect(),
+        ministries: &model.ministries,
+        events: &model.events,
+        options: &model.options,
+    };
+    let s = serde_json::to_string_pretty(&view).map_err(|e| Error::Run(e.to_string()))?;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{s}").map_err(|e| Error::io("writing to stdout", e))?;
+    Ok(())
+}
+
+fn cmd_table7(a: Table7Args) -> Result<()> {
+    if !(a.threshold > 0.0 && a.threshold <= 1.0) {
+        return Err(Error::Usage(format!(
+            "--threshold must be a probability in (0, 1], got {}",
+            a.threshold
+        )));
+    }
+    let (scenario, model) = load(&a.model)?;
+    let trials = match a.common.trials {
+        None => 20_000,
+        Some(_) => trials_of(&a.common, &model)?,
+    };
+    let seed = a.common.seed.unwrap_or(model.default_seed);
+    let (pool, threads) = pool(a.common.threads)?;
+    let out_path = a
+        .common
+        .out
+        .clone()
+        .unwrap_or_else(|| default_out("-table7", &model.id));
+    let out = OutDir::prepare(&out_path, a.common.force)?;
+    let config = table7::Config {
+        trials,
+        seed,
+        threshold: a.threshold,
+        base_options: a.model.options.clone(),
+    };
+    let quiet = a.common.quiet;
+    let start = Instant::now();
+    let table = pool.install(|| table7::compute(&scenario, &config, &|_| {}))?;
+    let elapsed = start.elapsed().as_secs_f64();
+    let lang = match a.lang {
+        LangArg::Ja => Lang::Ja,
+        LangArg::En => Lang::En,
+    };
+    let name = match lang {
+        Lang::Ja => &model.name_ja,
+        Lang::En => &model.name_en,
+    };
+    out.write_csv("table7.csv", &table.rows)?;
+    let md = table.markdown(lang, name);
+    out.write("table7.md", md.as_bytes())?;
+    out.write_json(
+        "manifest.json",
+        &Manifest {
+            tool: "bcpsim",
+            version: env!("CARGO_PKG_VERSION"),
+            command: "table7".into(),
+            scenario: a.model.scenario.display().to_string(),
+            scenario_id: model.id.clone(),
+            scenario_sha256: scenario.sha256.clone(),
+            seed,
+            generator: GENERATOR,
+            trials,
+            trial_range: (0, trials),
+            shard: None,
+            options: model.applied.clone(),
+            threads,
+            elapsed_seconds: elapsed,
+            command_line: command_line(),
+            created_utc: report::utc_stamp(),
+        },
+    )?;
+    let path = out.commit()?;
+    if !quiet {
+        println!("{md}");
+        println!("results: {}", path.display());
+    }
+    Ok(())
+}
+
+fn read_state(dir: &Path) -> Result<State> {
+    let p = dir.join("state.json");
+    let text = std::fs::read_to_string(&p).map_err(|e| {
+        Error::Usage(format!(
+            "{}: cannot read state.json ({e}); merge takes folders written by `bcpsim run --shard`",
+            dir.display()
+        ))
+    })?;
+    serde_json::from_str(&text).map_err(|e| {
+        Error::Input(Box::new(crate::error::InputError {
+            file: p.clone(),
+            line: e.line(),
+            column: e.column(),
+            message: format!("not a bcpsim state file: {e}"),
+            hint: None,
+        }))
+    })
+}
+
+fn cmd_merge(a: MergeArgs) -> Result<()> {
+    let mut states = Vec::new();
+    for d in &a.shards {
+        states.push((d.clone(), read_state(d)?));
+    }
+    let (first_dir, first) = &states[0];
+    for (d, s) in &states[1..] {
+        if s.scenario_sha256 != first.scenario_sha256
+            || s.seed != first.seed
+            || s.options != first.options
+            || s.trials_total != first.trials_total
+            || s.services != first.services
+        {
+            return Err(Error::Usage(format!(
+                "{} and {} come from different runs (scenario, seed, options or trials differ); merge only shards of one run",
+                first_dir.display(),
+                d.display()
+            )));
+        }
+    }
+    let mut ranges: Vec<(u64, u64, &PathBuf)> = states
+        .iter()
+        .map(|(d, s)| (s.range.0, s.range.1, d))
+        .collect();
+    ranges.sort();
+    let mut next = 0;
+    for (lo, hi, d) in &ranges {
+        if *lo != next {
+            return Err(Error::Usage(format!(
+                "shards do not tile the trials: {} starts at trial {lo}, expected {next} (missing or overlapping shard)",
+                d.display()
+            )));
+        }
+        next = *hi;
+    }
+    if next != first.trials_total {
+        return Err(Error::Usage(format!(
+            "shards cover trials 0..{next} of {}: a shard is missing",
+            first.trials_total
+        )));
+    }
+    // Rebuild the model from the scenario recorded in the first shard's manifest.
+    let manifest: serde_json::Value = std::fs::read_to_string(first_dir.join("manifest.json"))
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .ok_or_else(|| {
+            Error::Usage(format!(
+                "{}: cannot read manifest.json",
+                first_dir.display()
+            ))
+        })?;
+    let scenario_path = PathBuf::from(manifest["scenario"].as_str().unwrap_or_default());
+    let scenario = Scenario::load(&scenario_path)?;
+    if scenario.sha256 != first.scenario_sha256 {
+        return Err(Error::Usage(format!(
+            "{} has changed since the shards were run (SHA-256 differs)",
+            scenario_path.display()
+        )));
+    }
+    let model = Model::build(
+        &scenario,
+        &BuildSpec {
+            options: first.options.clone(),
+            ..BuildSpec::default()
+        },
+    )?;
+    let mut tally = crate::stats::Tally::new(&model);
+    for (_, s) in &states {
+        if !tally.same_shape(&s.tally) {
+            return Err(Error::Usage(
+                "shard counts do not match the model's shape".into(),
+            ));
+        }
+        tally.merge(&s.tally);
+    }
+    let out = OutDir::prepare(&a.out, a.force)?;
+    out.write_json(
+        "state.json",
+        &State {
+            range: (0, first.trials_total),
+            tally: tally.clone(),
+            ..first.clone()
+        },
+    )?;
+    report::write_tables(&out, &model, &tally)?;
+    out.write_json(
+        "manifest.json",
+        &Manifest {
+            tool: "bcpsim",
+            version: env!("CARGO_PKG_VERSION"),
+            command: "merge".into(),
+            scenario: scenario_path.display().to_string(),
+            scenario_id: model.id.clone(),
+            scenario_sha256: scenario.sha256.clone(),
+            seed: first.seed,
+            generator: GENERATOR,
+            trials: first.trials_total,
+            trial_range: (0, first.trials_total),
+            shard: None,
+            options: first.options.clone(),
+            threads: 0,
+            elapsed_seconds: 0.0,
+            command_line: command_line(),
+            created_utc: report::utc_stamp(),
+        },
+    )?;
+    let path = out.commit()?;
+    println!("results: {}", path.display());
+    Ok(())
+}

@@ -1,0 +1,328 @@
+//! The trial loop: seeding, one trial, parallel batches and sharding.
+//!
+//! Every random number of trial `i` is a function of `(seed, i, entity, draw)` alone: an
+//! unknown, a zone or a node has a stable key (a hash of its id), and its k-th uniform is the
+//! SplitMix64 hash of the trial seed, the key and k (a counter-based generator). Entities
+//! that need long sequences (later stages) take a Xoshiro256++ stream seeded the same way.
+//! A trial's draws therefore do not depend on the thread, the batch, the other entities, or
+//! which options are applied: options are compared on common random numbers.
+
+use rand::SeedableRng;
+use rand_xoshiro::Xoshiro256PlusPlus;
+use rayon::prelude::*;
+
+use crate::error::{Error, Result};
+use crate::model::{Hazard, Model, Op, PathEval};
+use crate::stats::Tally;
+
+/// Name of the generator, recorded in manifests.
+pub const GENERATOR: &str = "SplitMix64 counter-based uniforms of (seed, trial, entity key, draw index); Xoshiro256++ (rand_xoshiro 0.7) streams seeded via SplitMix64 for sequences";
+
+/// Trials per batch: batches are reduced in index order, and a `--ci-width` stop would
+/// check at batch boundaries.
+pub const BATCH: u64 = 4096;
+
+/// SplitMix64 finaliser (Steele, Lea & Flood 2014).
+pub fn splitmix64(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// The seed of trial `i`: seed and index are mixed, not added, so (1, 0) and (0, 1) differ.
+pub fn trial_seed(seed: u64, trial: u64) -> u64 {
+    splitmix64(splitmix64(seed) ^ splitmix64(trial ^ 0xD1B5_4A32_D192_ED03))
+}
+
+/// The `k`-th uniform in [0, 1) of an entity in a trial (53 random bits).
+#[inline]
+pub fn uniform(trial_seed: u64, key: u64, k: u64) -> f64 {
+    let x = splitmix64(trial_seed ^ key ^ k.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    (x >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+}
+
+/// The stream of one entity in one trial, for entities that draw sequences.
+pub fn stream(trial_seed: u64, key: u64) -> Xoshiro256PlusPlus {
+    Xoshiro256PlusPlus::seed_from_u64(trial_seed ^ key)
+}
+
+/// Per-thread scratch space, reused across trials: no allocation per trial.
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    choice: Vec<u16>,
+    struck: Vec<bool>,
+    /// Node up (exists and not failed).
+    pub alive: Vec<bool>,
+    seen: Vec<bool>,
+    queue: Vec<u32>,
+    path_up: Vec<bool>,
+    /// Service up, per service.
+    pub service_up: Vec<bool>,
+    stack: Vec<bool>,
+}
+
+impl Workspace {
+    /// Scratch sized for a model.
+    pub fn new(model: &Model) -> Workspace {
+        Workspace {
+            choice: vec![0; model.unknowns.len()],
+            struck: vec![false; model.zones.len()],
+            alive: vec![false; model.nodes.len()],
+            seen: vec![false; model.nodes.len()],
+            queue: Vec::with_capacity(model.nodes.len()),
+            path_up: vec![false; model.paths.len()],
+            service_up: vec![false; model.services.len()],
+            stack: Vec::with_capacity(64),
+        }
+    }
+
+    /// Alternative chosen for each unknown in the last trial.
+    pub fn choices(&self) -> &[u16] {
+        &self.choice
+    }
+}
+
+/// Breadth-first search over up nodes: does some source reach some target?
+fn search(from: &[usize], to: &[usize], out: &[Vec<u32>], ws: &mut Workspace) -> bool {
+    ws.seen.iter_mut().for_each(|s| *s = false);
+    ws.queue.clear();
+    for &s in from {
+        if ws.alive[s] && !ws.seen[s] {
+            ws.seen[s] = true;
+            ws.queue.push(s as u32);
+        }
+    }
+    let mut head = 0;
+    while head < ws.queue.len() {
+        let v = ws.queue[head] as usize;
+        head += 1;
+        if to.contains(&v) {
+            return true;
+        }
+        for &w in &out[v] {
+            let w = w as usize;
+            if ws.alive[w] && !ws.seen[w] {
+                ws.seen[w] = true;
+                ws.queue.push(w as u32);
+            }
+        }
+    }
+    false
+}
+
+/// Runs trial `trial` and leaves node and service states in the workspace.
+pub fn run_trial(model: &Model, seed: u64, trial: u64, ws: &mut Workspace) {
+    let ts = trial_seed(seed, trial);
+    for (i, u) in model.unknowns.iter().enumerate() {
+        let x = uniform(ts, u.key, 0);
+        let k = u
+            .cumulative
+            .iter()
+            .position(|&c| x < c)
+            .unwrap_or(u.cumulative.len() - 1);
+        ws.choice[i] = k as u16;
+    }
+    for (i, z) in model.zones.iter().enumerate() {
+        ws.struck[i] = uniform(ts, z.key, 0) < z.p_event;
+    }
+    for (i, n) in model.hot.iter().enumerate() {
+        // Draw 0 decides existence, draw 1 failure; each is a function of the node's key
+        // alone, so an option that changes one node leaves every other draw where it was.
+        let exists = n.exists_p >= 1.0 || uniform(ts, n.key, 0) < n.exists_p;
+        let (zone, p) = match n.hazard {
+            Hazard::Never => (u32::MAX, 0.0),
+            Hazard::Fixed { zone, p } => (zone, p),
+            Hazard::ByUnknown { unknown, start } => {
+                model.alt_hazard[(start + u32::from(ws.choice[unknown as usize])) as usize]
+            }
+        };
+        let failed = zone != u32::MAX
+            && ws.struck[zone as usize]
+            && (p >= 1.0 || (p > 0.0 && uniform(ts, n.key, 1) < p));
+        ws.alive[i] = exists && !failed;
+    }
+    evaluate(model, ws);
+}
+
+/// Evaluates every service from the node states in `ws.alive`.
+pub fn evaluate(model: &Model, ws: &mut Workspace) {
+    for (qi, q) in model.paths.iter().enumerate() {
+        ws.path_up[qi] = match &q.eval {
+            PathEval::Sets { nodes, sets } => {
+                let mut up = 0u64;
+                for (k, &v) in nodes.iter().enumerate() {
+                    up |= u64::from(ws.alive[v as usize]) << k;
+                }
+                sets.iter().any(|&m| up & m == m)
+            }
+            PathEval::Search { out } => search(&q.from, &q.to, out, ws),
+        };
+    }
+    for (si, s) in model.services.iter().enumerate() {
+        ws.stack.clear();
+        for op in &s.program {
+            match *op {
+                Op::Const(b) => ws.stack.push(b),
+                Op::Up(n) => ws.stack.push(ws.alive[n as usize]),
+                Op::Path(q) => ws.stack.push(ws.path_up[q as usize]),
+                Op::Not => {
+                    let v = ws.stack.pop().unwrap_or(false);
+                    ws.stack.push(!v);
+                }
+                Op::And | Op::Or => {
+                    let b = ws.stack.pop().unwrap_or(false);
+                    let a = ws.stack.pop().unwrap_or(false);
+                    ws.stack.push(if matches!(op, Op::And) {
+                        a && b
+                    } else {
+                        a || b
+                    });
+                }
+            }
+        }
+        ws.service_up[si] = ws.stack.pop().unwrap_or(false);
+    }
+}
+
+/// A slice of the trial range: `index` of `count` (0-based index).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Shard {
+    /// 0-based index.
+    pub index: u64,
+    /// Number of shards.
+    pub count: u64,
+}
+
+impl Shard {
+    /// Parses `K/N` with 1 <= K <= N.
+    pub fn parse(s: &str) -> Result<Shard> {
+        let bad = || {
+            Error::Usage(format!(
+                "malformed --shard `{s}`: expected K/N with whole numbers 1 <= K <= N, e.g. --shard 2/8"
+            ))
+        };
+        let (k, n) = s.split_once('/').ok_or_else(bad)?;
+        let k: u64 = k.trim().parse().map_err(|_| bad())?;
+        let n: u64 = n.trim().parse().map_err(|_| bad())?;
+        if n == 0 || k == 0 || k > n {
+            return Err(bad());
+        }
+        Ok(Shard {
+            index: k - 1,
+            count: n,
+        })
+    }
+
+    /// The trial range of this shard out of `trials`.
+    pub fn range(&self, trials: u64) -> std::ops::Range<u64> {
+        let lo = (trials as u128 * self.index as u128 / self.count as u128) as u64;
+        let hi = (trials as u128 * (self.index + 1) as u128 / self.count as u128) as u64;
+        lo..hi
+    }
+}
+
+/// Runs trials `range` of a model on the current rayon pool and tallies them.
+///
+/// Batches of [`BATCH`] trials are tallied separately and merged; tallies hold integers, so
+/// the result is the same for any thread count or shard split.
+pub fn run_range(model: &Model, seed: u64, range: std::ops::Range<u64>) -> Tally {
+    run_range_with(model, seed, range, &|_| {})
+}
+
+/// As [`run_range`], calling `progress(trials_done_in_batch)` after each batch.
+pub fn run_range_with(
+    model: &Model,
+    seed: u64,
+    range: std::ops::Range<u64>,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Tally {
+    let (start, end) = (range.start, range.end);
+    let batches = (end - start).div_ceil(BATCH);
+    (0..batches)
+        .into_par_iter()
+        .map_init(
+            || Workspace::new(model),
+            |ws, b| {
+                let lo = start + b * BATCH;
+                let hi = (lo + BATCH).min(end);
+                let mut t = Tally::new(model);
+                for i in lo..hi {
+                    run_trial(model, seed, i, ws);
+                    t.record(model, ws);
+                }
+                progress(hi - lo);
+                t
+            },
+        )
+        .reduce(
+            || Tally::new(model),
+            |mut a, b| {
+                a.merge(&b);
+                a
+            },
+        )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trial_seeds_mix_seed_and_index() {
+        assert_ne!(trial_seed(1, 0), trial_seed(0, 1));
+        assert_ne!(trial_seed(0, 0), trial_seed(0, 1));
+    }
+
+    #[test]
+    fn first_draws_are_pinned() {
+        // Value stability: if these change, every published result changes with them.
+        let ts = trial_seed(42, 7);
+        let u = [
+            uniform(ts, 0x1234_5678_9abc_def0, 0),
+            uniform(ts, 0x1234_5678_9abc_def0, 1),
+        ];
+        let mut r = stream(ts, 0x1234_5678_9abc_def0);
+        let a: u64 = rand::Rng::random(&mut r);
+        assert_eq!((ts, u, a), PINNED);
+    }
+    const PINNED: (u64, [f64; 2], u64) = (
+        0x1f9b_bdaa_c190_6dbc,
+        [0.657989894512371, 0.035421568658279834],
+        0x290d_74dc_637e_3217,
+    );
+
+    #[test]
+    fn uniforms_are_uniform() {
+        // Chi-square over 20 equal bins, 200,000 draws at a fixed seed: the 99.9 % critical
+        // value for 19 degrees of freedom is 43.82, so a correct generator fails this one time
+        // in a thousand seeds; the seed is fixed, so the test is deterministic.
+        let bins = 20;
+        let n = 200_000u64;
+        let mut c = vec![0u64; bins];
+        for t in 0..n {
+            let u = uniform(trial_seed(9, t), 0xABCD, t % 3);
+            assert!((0.0..1.0).contains(&u));
+            c[(u * bins as f64) as usize] += 1;
+        }
+        let e = n as f64 / bins as f64;
+        let chi2: f64 = c.iter().map(|&o| (o as f64 - e).powi(2) / e).sum();
+        assert!(chi2 < 43.82, "chi2 {chi2}");
+    }
+
+    #[test]
+    fn shards_partition_the_range() {
+        for n in 1..7 {
+            let mut next = 0;
+            for k in 1..=n {
+                let r = Shard::parse(&format!("{k}/{n}")).unwrap().range(1001);
+                assert_eq!(r.start, next);
+                next = r.end;
+            }
+            assert_eq!(next, 1001);
+        }
+        for bad in ["0/3", "4/3", "1/0", "a/b", "3", "1/2/3", ""] {
+            assert!(Shard::parse(bad).is_err(), "{bad}");
+        }
+    }
+}

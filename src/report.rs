@@ -1,0 +1,380 @@
+//! Results folders: atomic writing, CSV tables from `Serialize` rows, manifest and the
+//! mergeable state of a run.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::model::Model;
+use crate::montecarlo::Shard;
+use crate::stats::{Proportion, Tally};
+
+/// A results folder being written: files go to a hidden temporary folder beside the target,
+/// which is renamed into place by [`OutDir::commit`]. Dropped uncommitted, it is removed, so
+/// an interrupted run never leaves a folder that looks complete.
+#[derive(Debug)]
+pub struct OutDir {
+    target: PathBuf,
+    tmp: PathBuf,
+    force: bool,
+    committed: bool,
+}
+
+impl OutDir {
+    /// Refuses an existing target without `force`; creates the temporary folder.
+    pub fn prepare(target: &Path, force: bool) -> Result<OutDir> {
+        if target.exists() && !force {
+            return Err(Error::OutputExists(target.to_path_buf()));
+        }
+        let parent = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent)
+            .map_err(|e| Error::io(format!("creating {}", parent.display()), e))?;
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "results".into());
+        let tmp = parent.join(format!(".{name}.partial-{}", std::process::id()));
+        if tmp.exists() {
+            let _ = std::fs::remove_dir_all(&tmp);
+        }
+        std::fs::create_dir_all(&tmp)
+            .map_err(|e| Error::io(format!("creating {}", tmp.display()), e))?;
+        Ok(OutDir {
+            target: target.to_path_buf(),
+            tmp,
+            force,
+            committed: false,
+        })
+    }
+
+    /// Writes one file into the temporary folder.
+    pub fn write(&self, name: &str, bytes: &[u8]) -> Result<()> {
+        let p = self.tmp.join(name);
+        std::fs::write(&p, bytes).map_err(|e| Error::io(format!("writing {}", p.display()), e))
+    }
+
+    /// Writes rows as CSV (header from the struct's fields).
+    pub fn write_csv<T: Serialize>(&self, name: &str, rows: &[T]) -> Result<()> {
+        self.write(name, &csv_bytes(rows)?)
+    }
+
+    /// Writes a value as pretty JSON.
+    pub fn write_json<T: Serialize>(&self, name: &str, v: &T) -> Result<()> {
+        let mut s = serde_json::to_string_pretty(v)
+            .map_err(|e| Error::Run(format!("serialising {name}: {e}")))?;
+        s.push('\n');
+        self.write(name, s.as_bytes())
+    }
+
+    /// Moves the finished folder into place (replacing an old one only with `force`).
+    pub fn commit(mut self) -> Result<PathBuf> {
+        let old = self.tmp.with_extension("old");
+        let replaced = if self.target.exists() {
+            if !self.force {
+                return Err(Error::OutputExists(self.target.clone()));
+            }
+            std::fs::rename(&self.target, &old)
+                .map_err(|e| Error::io(format!("moving aside {}", self.target.display()), e))?;
+            true
+        } else {
+            false
+        };
+        std::fs::rename(&self.tmp, &self.target)
+            .map_err(|e| Error::io(format!("renaming into {}", self.target.display()), e))?;
+        if replaced {
+            let _ = std::fs::remove_dir_all(&old);
+        }
+        self.committed = true;
+        Ok(self.target.clone())
+    }
+}
+
+impl Drop for OutDir {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.tmp);
+        }
+    }
+}
+
+/// CSV bytes of rows.
+pub fn csv_bytes<T: Serialize>(rows: &[T]) -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for r in rows {
+        w.serialize(r)
+            .map_err(|e| Error::Run(format!("writing CSV: {e}")))?;
+    }
+    w.into_inner()
+        .map_err(|e| Error::Run(format!("writing CSV: {e}")))
+}
+
+/// Rounds to 6 decimals so that printed numbers are stable and readable.
+pub fn r6(x: f64) -> f64 {
+    if x.is_finite() {
+        (x * 1e6).round() / 1e6
+    } else {
+        x
+    }
+}
+
+/// One row of `summary.csv`.
+#[derive(Debug, Serialize)]
+pub struct SummaryRow {
+    /// Service id.
+    pub service: String,
+    /// Probability the service is up.
+    pub probability_up: f64,
+    /// Lower 95 % Wilson bound.
+    pub ci_low: f64,
+    /// Upper 95 % Wilson bound.
+    pub ci_high: f64,
+    /// Trials.
+    pub trials: u64,
+}
+
+/// One row of `ministries.csv`.
+#[derive(Debug, Serialize)]
+#[allow(missing_docs)]
+pub struct MinistryRow {
+    pub ministry: String,
+    pub name_en: String,
+    pub name_ja: String,
+    pub network_operation: f64,
+    pub network_operation_ci_low: f64,
+    pub network_operation_ci_high: f64,
+    pub gnet_connection: f64,
+    pub gnet_connection_ci_low: f64,
+    pub gnet_connection_ci_high: f64,
+    pub work_from_kansai: f64,
+    pub work_from_kansai_ci_low: f64,
+    pub work_from_kansai_ci_high: f64,
+    pub trials: u64,
+}
+
+/// One row of `kansai_ministries.csv`: how many ministries can work from Kansai.
+#[derive(Debug, Serialize)]
+pub struct KansaiCountRow {
+    /// Number of ministries able to work from Kansai.
+    pub ministries: usize,
+    /// Probability of exactly that number.
+    pub probability: f64,
+    /// Probability of at least that number.
+    pub probability_at_least: f64,
+}
+
+/// Rows of `summary.csv`.
+pub fn summary_rows(model: &Model, t: &Tally) -> Vec<SummaryRow> {
+    model
+        .services
+        .iter()
+        .zip(&t.service_up)
+        .map(|(s, &k)| {
+            let p = Proportion::new(k, t.trials);
+            SummaryRow {
+                service: s.id.clone(),
+                probability_up: r6(p.p),
+                ci_low: r6(p.low),
+                ci_high: r6(p.high),
+                trials: t.trials,
+            }
+        })
+        .collect()
+}
+
+/// Rows of `ministries.csv`.
+pub fn ministry_rows(model: &Model, t: &Tally) -> Vec<MinistryRow> {
+    let p = |s: usize| Proportion::new(t.service_up[s], t.trials);
+    model
+        .ministries
+        .iter()
+        .map(|m| {
+            let (a, b, c) = (
+                p(m.network_operation),
+                p(m.gnet_connection),
+                p(m.work_from_kansai),
+            );
+            MinistryRow {
+                ministry: m.id.clone(),
+                name_en: m.name_en.clone(),
+                name_ja: m.name_ja.clone(),
+                network_operation: r6(a.p),
+                network_operation_ci_low: r6(a.low),
+                network_operation_ci_high: r6(a.high),
+                gnet_connection: r6(b.p),
+                gnet_connection_ci_low: r6(b.low),
+                gnet_connection_ci_high: r6(b.high),
+                work_from_kansai: r6(c.p),
+                work_from_kansai_ci_low: r6(c.low),
+                work_from_kansai_ci_high: r6(c.high),
+                trials: t.trials,
+            }
+        })
+        .collect()
+}
+
+/// Rows of `kansai_ministries.csv`.
+pub fn kansai_rows(t: &Tally) -> Vec<KansaiCountRow> {
+    let n = t.trials.max(1) as f64;
+    let mut at_least = 0u64;
+    let mut rows: Vec<KansaiCountRow> = t
+        .kansai_ministries
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(k, &c)| {
+            at_least += c;
+            KansaiCountRow {
+                ministries: k,
+                probability: r6(c as f64 / n),
+                probability_at_least: r6(at_least as f64 / n),
+            }
+        })
+        .collect();
+    rows.reverse();
+    rows
+}
+
+/// What a run or shard leaves behind to be merged: enough to check compatibility.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct State {
+    /// Format version of this file.
+    pub format: u32,
+    /// Scenario id.
+    pub scenario_id: String,
+    /// SHA-256 of the scenario files.
+    pub scenario_sha256: String,
+    /// Seed.
+    pub seed: u64,
+    /// Options applied.
+    pub options: Vec<String>,
+    /// Total trials of the whole run.
+    pub trials_total: u64,
+    /// Trials covered by this state, [start, end).
+    pub range: (u64, u64),
+    /// Service ids, in tally order.
+    pub services: Vec<String>,
+    /// The counts.
+    pub tally: Tally,
+}
+
+/// The manifest of a results folder.
+#[derive(Debug, Serialize)]
+pub struct Manifest {
+    /// Tool name.
+    pub tool: &'static str,
+    /// Tool version.
+    pub version: &'static str,
+    /// What wrote the folder (`run`, `merge`, `table7`).
+    pub command: String,
+    /// Scenario file as given.
+    pub scenario: String,
+    /// Scenario id.
+    pub scenario_id: String,
+    /// SHA-256 of the scenario files.
+    pub scenario_sha256: String,
+    /// Seed.
+    pub seed: u64,
+    /// Random number generator.
+    pub generator: &'static str,
+    /// Trials of the whole run.
+    pub trials: u64,
+    /// Trials in this folder, [start, end).
+    pub trial_range: (u64, u64),
+    /// Shard, if any (1-based K of N).
+    pub shard: Option<String>,
+    /// Options applied.
+    pub options: Vec<String>,
+    /// Worker threads.
+    pub threads: usize,
+    /// Wall time, seconds.
+    pub elapsed_seconds: f64,
+    /// The command line.
+    pub command_line: Vec<String>,
+    /// UTC time the folder was written.
+    pub created_utc: String,
+}
+
+/// Writes the tables a run produces from its tally.
+pub fn write_tables(out: &OutDir, model: &Model, t: &Tally) -> Result<()> {
+    out.write_csv("summary.csv", &summary_rows(model, t))?;
+    if !model.ministries.is_empty() {
+        out.write_csv("ministries.csv", &ministry_rows(model, t))?;
+        out.write_csv("kansai_ministries.csv", &kansai_rows(t))?;
+    }
+    Ok(())
+}
+
+/// Shard description `K/N` (1-based).
+pub fn shard_label(s: Option<Shard>) -> Option<String> {
+    s.map(|s| format!("{}/{}", s.index + 1, s.count))
+}
+
+/// `YYYYMMDDTHHMMSSZ` for the current UTC time.
+pub fn utc_stamp() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let (days, rem) = ((secs / 86_400) as i64, secs % 86_400);
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}{m:02}{d:02}T{:02}{:02}{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// Proleptic Gregorian date from days since 1970-01-01 (H. Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(20_779), (2026, 11, 22));
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+    }
+
+    #[test]
+    fn uncommitted_folder_is_removed_and_existing_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out");
+        {
+            let o = OutDir::prepare(&target, false).unwrap();
+            o.write("a.csv", b"x").unwrap();
+        }
+        assert!(!target.exists());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+        let o = OutDir::prepare(&target, false).unwrap();
+        o.write("a.csv", b"1").unwrap();
+        o.commit().unwrap();
+        assert!(matches!(
+            OutDir::prepare(&target, false),
+            Err(Error::OutputExists(_))
+        ));
+        let o = OutDir::prepare(&target, true).unwrap();
+        o.write("b.csv", b"2").unwrap();
+        o.commit().unwrap();
+        assert!(!target.join("a.csv").exists());
+        assert_eq!(std::fs::read(target.join("b.csv")).unwrap(), b"2");
+    }
+}

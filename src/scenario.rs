@@ -1,0 +1,754 @@
+//! The scenario file format: a faithful serde mirror of the TOML, with spans kept for errors.
+//!
+//! Nothing here is validated beyond what serde checks (types and unknown keys); the
+//! [`crate::model`] stage checks references, ranges and cross-field rules and expands the
+//! analyst-level description into a network. The format is documented key by key in
+//! `docs/scenario-format.md`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+pub use toml::Spanned;
+
+use crate::error::{Error, Result, SourceFile, SourceMap, Span};
+
+/// A string with its position in a file.
+pub type SString = Spanned<String>;
+/// A number with its position in a file.
+pub type SF64 = Spanned<f64>;
+
+/// One TOML file as written. Lists from included files are concatenated.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawFile {
+    /// Other files read first, relative to this file.
+    #[serde(default)]
+    pub include: Vec<SString>,
+    /// Name and description; only in the top file.
+    pub scenario: Option<Meta>,
+    /// Defaults of the Monte Carlo run.
+    pub simulation: Option<SimulationDef>,
+    /// Geographic regions.
+    #[serde(default)]
+    pub regions: Vec<RegionDef>,
+    /// Named locations.
+    #[serde(default)]
+    pub sites: Vec<SiteDef>,
+    /// Component classes (what a hazard acts on).
+    #[serde(default)]
+    pub classes: Vec<ClassDef>,
+    /// Facts the sources do not know, as weighted alternatives.
+    #[serde(default)]
+    pub unknowns: Vec<UnknownDef>,
+    /// Components.
+    #[serde(default)]
+    pub nodes: Vec<NodeDef>,
+    /// Connections between components.
+    #[serde(default)]
+    pub links: Vec<LinkDef>,
+    /// Named sets of nodes usable as path endpoints.
+    #[serde(default)]
+    pub groups: Vec<GroupDef>,
+    /// G-net's two centers and how organisations attach to them.
+    pub gnet: Option<GnetDef>,
+    /// The government's alternate site in Osaka/Kansai.
+    pub kansai: Option<KansaiDef>,
+    /// Classes of the components that ministries expand into.
+    pub expansion: Option<ExpansionDef>,
+    /// Ministries at analyst level.
+    #[serde(default)]
+    pub ministries: Vec<MinistryDef>,
+    /// Services as boolean expressions.
+    #[serde(default)]
+    pub services: Vec<ServiceDef>,
+    /// Hazards acting at t = 0.
+    pub hazard: Option<HazardDef>,
+    /// Countermeasures as overlays.
+    #[serde(default)]
+    pub options: Vec<OptionDef>,
+    /// How `bcpsim table7` places servers and interconnection points.
+    pub table7: Option<Table7Def>,
+}
+
+/// `[scenario]`
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct Meta {
+    /// Short identifier, used in folder names.
+    pub id: SString,
+    /// English title.
+    pub name_en: String,
+    /// Japanese title.
+    pub name_ja: String,
+    /// What the scenario represents and where it comes from.
+    #[serde(default)]
+    pub description: String,
+}
+
+/// `[simulation]`
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct SimulationDef {
+    /// Default seed.
+    pub seed: Option<u64>,
+    /// Default number of trials.
+    pub trials: Option<Spanned<i64>>,
+}
+
+/// `[[regions]]`
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct RegionDef {
+    /// Identifier (`capital`, `kansai`, `elsewhere` …).
+    pub id: SString,
+    /// English name.
+    pub name_en: String,
+    /// Japanese name.
+    pub name_ja: String,
+    /// Where the outline comes from.
+    #[serde(default)]
+    pub source: String,
+    /// Largest distance between the true boundary and this outline.
+    #[serde(default)]
+    pub approximation_km: Option<SF64>,
+    /// Closed rings of `[lon, lat]`; absent for the single fallback region.
+    pub polygons: Option<Spanned<Vec<Vec<[f64; 2]>>>>,
+}
+
+/// `[[sites]]`
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct SiteDef {
+    /// Identifier.
+    pub id: SString,
+    /// English name.
+    #[serde(default)]
+    pub name_en: String,
+    /// Japanese name.
+    #[serde(default)]
+    pub name_ja: String,
+    /// Latitude, degrees north.
+    pub lat: SF64,
+    /// Longitude, degrees east.
+    pub lon: SF64,
+    /// Where the location comes from (a source or "assumption: why").
+    pub source: SString,
+}
+
+/// `[[classes]]`
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct ClassDef {
+    /// Identifier.
+    pub id: SString,
+    /// What belongs to the class.
+    #[serde(default)]
+    pub description: String,
+}
+
+/// `[[unknowns]]`: a fact the sources leave open.
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct UnknownDef {
+    /// Identifier.
+    pub id: SString,
+    /// The question, in English.
+    pub question_en: String,
+    /// The question, in Japanese.
+    #[serde(default)]
+    pub question_ja: String,
+    /// Why it is unknown and where the probabilities come from.
+    pub source: SString,
+    /// The possible answers; probabilities sum to 1.
+    pub alternatives: Spanned<Vec<AlternativeDef>>,
+}
+
+/// One answer to an unknown.
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct AlternativeDef {
+    /// Identifier of the answer (e.g. `capital`, `outside`).
+    pub id: SString,
+    /// Its probability.
+    pub p: SF64,
+}
+
+/// Where a component is: a site, or a site chosen by an unknown.
+///
+/// Plain strings inside: serde's untagged enums cannot carry spans, so errors point at the
+/// whole placement.
+#[derive(Debug, Deserialize, Clone)]
+#[serde(untagged)]
+pub enum PlacementDef {
+    /// A fixed site id.
+    Site(String),
+    /// `{ unknown = "id", sites = { alternative = "site", … } }`
+    ByUnknown {
+        /// The unknown that decides.
+        unknown: String,
+        /// Site for each alternative of the unknown.
+        sites: BTreeMap<String, String>,
+    },
+    /// `{ alternatives = [ { site = "…", p = 0.5 }, … ] }`: an anonymous unknown.
+    Alternatives {
+        /// Sites with probabilities summing to 1.
+        alternatives: Vec<SiteChoiceDef>,
+    },
+}
+
+/// A site with a probability, inside an anonymous placement unknown.
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct SiteChoiceDef {
+    /// Site id.
+    pub site: String,
+    /// Probability.
+    pub p: f64,
+}
+
+/// The kind of a component (for reading and charts; behaviour comes from class and links).
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+#[allow(missing_docs)]
+pub enum NodeKind {
+    Center,
+    DataCenter,
+    CarrierOffice,
+    Line,
+    Router,
+    Gateway,
+    Office,
+    Server,
+    Network,
+    Virtual,
+}
+
+/// `[[nodes]]`
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct NodeDef {
+    /// Identifier.
+    pub id: SString,
+    /// Kind.
+    pub kind: NodeKind,
+    /// Class; a node without class is never hit by a hazard.
+    pub class: Option<SString>,
+    /// Where it is; a node without site is outside every region (never hit).
+    pub site: Option<Spanned<PlacementDef>>,
+    /// Probability that the component exists at all (an unknown fact); default 1.
+    pub exists_p: Option<SF64>,
+    /// Attach to both G-net centers by A and B lines through carrier offices.
+    #[serde(default)]
+    pub gnet_access: bool,
+    /// English name.
+    #[serde(default)]
+    pub name_en: String,
+    /// Japanese name.
+    #[serde(default)]
+    pub name_ja: String,
+}
+
+/// `[[links]]`
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct LinkDef {
+    /// One end.
+    pub a: SString,
+    /// The other end.
+    pub b: SString,
+    /// Traffic may only start at `a` (e.g. staff reaching a branch office), default false.
+    #[serde(default)]
+    pub oneway: bool,
+}
+
+/// `[[groups]]`
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct GroupDef {
+    /// Identifier.
+    pub id: SString,
+    /// Node ids.
+    pub members: Vec<SString>,
+}
+
+/// `[gnet]`
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct GnetDef {
+    /// Node id of the operation center.
+    pub operation_center: SString,
+    /// Node id of the backup center.
+    pub backup_center: SString,
+    /// Class of the A/B access lines made for `gnet_access` nodes.
+    pub line_class: SString,
+    /// Class of the carrier offices made for `gnet_access` nodes.
+    pub carrier_office_class: SString,
+    /// Node id of the Common Platform's remote access (external connection) gateway.
+    pub remote_access_gateway: Option<SString>,
+}
+
+/// `[expansion]`: classes of the nodes a ministry expands into.
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct ExpansionDef {
+    /// Headquarters buildings.
+    pub hq_class: SString,
+    /// Main and backup servers.
+    pub server_class: SString,
+    /// Interconnection routers to G-net.
+    pub interconnection_class: SString,
+    /// Internet gateways.
+    pub gateway_class: SString,
+    /// Kansai branch offices.
+    pub branch_class: SString,
+}
+
+/// `[kansai]`
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct KansaiDef {
+    /// Site of the government's alternate site.
+    pub alternate_site: SString,
+    /// Class of the alternate site's building.
+    pub class: SString,
+}
+
+/// Remote access to a ministry network.
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RemoteAccess {
+    /// Straight from the internet to the ministry's own gateway.
+    Direct,
+    /// Through the Common Platform's external connection service and G-net (from FY2020).
+    ViaGnet,
+    /// Both ways kept.
+    Both,
+    /// No remote access.
+    None,
+}
+
+/// `[[ministries]]`: one ministry at the level of the seed survey.
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct MinistryDef {
+    /// Identifier (`mof`, `mlit` …).
+    pub id: SString,
+    /// English name.
+    pub name_en: String,
+    /// Japanese name.
+    pub name_ja: String,
+    /// Headquarters site.
+    pub hq_site: SString,
+    /// Main server site.
+    pub main_server: Spanned<PlacementDef>,
+    /// Backup server site; absent when the ministry has none.
+    pub backup_server: Option<Spanned<PlacementDef>>,
+    /// Interconnection points to G-net.
+    pub interconnection: Spanned<Vec<Spanned<PlacementDef>>>,
+    /// Probability that the backup server site also has an interconnection point.
+    pub interconnection_at_backup_p: Option<SF64>,
+    /// Internet gateway site.
+    pub internet_gateway: Spanned<PlacementDef>,
+    /// Remote access mode.
+    pub remote_access: RemoteAccess,
+    /// Probability that remote access exists at all (an unknown fact); default 1.
+    pub remote_access_p: Option<SF64>,
+    /// Site of the branch office in Kansai linked to the ministry network, if any.
+    pub kansai_branch: Option<SString>,
+    /// Probability that the branch link exists (an unknown fact); default 1.
+    pub kansai_branch_p: Option<SF64>,
+    /// Where these facts come from.
+    pub source: SString,
+}
+
+/// `[[services]]`
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceDef {
+    /// Identifier.
+    pub id: SString,
+    /// English name.
+    #[serde(default)]
+    pub name_en: String,
+    /// Japanese name.
+    #[serde(default)]
+    pub name_ja: String,
+    /// Boolean expression over `up(node)` and `path(a, b)`.
+    pub expr: SString,
+}
+
+/// `[hazard]`
+#[derive(Debug, Deserialize, Clone, Default)]
+#[serde(deny_unknown_fields)]
+pub struct HazardDef {
+    /// Zone hazards.
+    #[serde(default)]
+    pub zones: Vec<ZoneDef>,
+}
+
+/// `[[hazard.zones]]`: a region struck (common cause) with some probability; each
+/// component of a class then fails independently with its probability.
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct ZoneDef {
+    /// Region id.
+    pub region: SString,
+    /// Probability the region is struck in a trial; default 1.
+    pub p_event: Option<SF64>,
+    /// Per class: probability a component fails when the region is struck.
+    pub p_fail: Spanned<BTreeMap<String, SF64>>,
+    /// Where the numbers come from.
+    pub source: SString,
+}
+
+/// `[[options]]`: a countermeasure as an overlay.
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct OptionDef {
+    /// Identifier used with `--option`.
+    pub id: SString,
+    /// English name.
+    pub name_en: String,
+    /// Japanese name.
+    pub name_ja: String,
+    /// Cost, in `cost_unit`.
+    pub cost: Option<SF64>,
+    /// Unit of the cost (e.g. "100M JPY").
+    #[serde(default)]
+    pub cost_unit: String,
+    /// What the option stands for in the sources.
+    #[serde(default)]
+    pub source: String,
+    /// Changes to ministries.
+    #[serde(default)]
+    pub ministries: Vec<MinistryPatch>,
+    /// Changes to nodes.
+    #[serde(default)]
+    pub nodes: Vec<NodePatch>,
+    /// Nodes added.
+    #[serde(default)]
+    pub add_nodes: Vec<NodeDef>,
+    /// Links added.
+    #[serde(default)]
+    pub add_links: Vec<LinkDef>,
+    /// Changes to unknowns' probabilities.
+    #[serde(default)]
+    pub unknowns: Vec<UnknownPatch>,
+}
+
+/// Changes an option makes to ministries.
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct MinistryPatch {
+    /// Ministry ids, or `["*"]` for all.
+    pub ids: Vec<SString>,
+    /// New backup server placement.
+    pub backup_server: Option<Spanned<PlacementDef>>,
+    /// Interconnection points added.
+    #[serde(default)]
+    pub add_interconnection: Vec<Spanned<PlacementDef>>,
+    /// New remote access mode.
+    pub remote_access: Option<RemoteAccess>,
+    /// New probability that remote access exists.
+    pub remote_access_p: Option<SF64>,
+}
+
+/// Changes an option makes to nodes.
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct NodePatch {
+    /// Node id.
+    pub id: SString,
+    /// New placement.
+    pub site: Option<Spanned<PlacementDef>>,
+    /// New class.
+    pub class: Option<SString>,
+}
+
+/// Changes an option makes to an unknown.
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct UnknownPatch {
+    /// Unknown id.
+    pub id: SString,
+    /// New alternatives (same ids as before).
+    pub alternatives: Spanned<Vec<AlternativeDef>>,
+}
+
+/// `[table7]`: the sites used when `bcpsim table7` forces placements.
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct Table7Def {
+    /// Backup server site inside the capital region.
+    pub backup_capital_site: SString,
+    /// Backup server site outside the capital region.
+    pub backup_outside_site: SString,
+    /// Interconnection point site inside the capital region.
+    pub interconnection_capital_site: SString,
+    /// Interconnection point site outside the capital region.
+    pub interconnection_outside_site: SString,
+    /// Region that counts as "the capital region".
+    pub capital_region: SString,
+}
+
+/// A scenario as read: all files merged, with the texts kept for error messages.
+#[derive(Debug)]
+pub struct Scenario {
+    /// Files read (top file first).
+    pub sources: SourceMap,
+    /// SHA-256 of every file's bytes, in reading order, hex.
+    pub sha256: String,
+    /// Merged content; each list item knows its file.
+    pub content: Merged,
+}
+
+/// Items tagged with the file they came from.
+#[derive(Debug, Clone)]
+pub struct Located<T> {
+    /// File index in the [`SourceMap`].
+    pub file: usize,
+    /// The item.
+    pub item: T,
+}
+
+impl<T> Located<T> {
+    /// Span of a spanned field of this item.
+    pub fn span<U>(&self, s: &Spanned<U>) -> Span {
+        Span {
+            file: self.file,
+            start: s.span().start,
+        }
+    }
+}
+
+/// The content of all files, merged.
+#[derive(Debug, Default, Clone)]
+#[allow(missing_docs)]
+pub struct Merged {
+    pub meta: Option<Located<Meta>>,
+    pub simulation: Option<Located<SimulationDef>>,
+    pub regions: Vec<Located<RegionDef>>,
+    pub sites: Vec<Located<SiteDef>>,
+    pub classes: Vec<Located<ClassDef>>,
+    pub unknowns: Vec<Located<UnknownDef>>,
+    pub nodes: Vec<Located<NodeDef>>,
+    pub links: Vec<Located<LinkDef>>,
+    pub groups: Vec<Located<GroupDef>>,
+    pub gnet: Option<Located<GnetDef>>,
+    pub kansai: Option<Located<KansaiDef>>,
+    pub expansion: Option<Located<ExpansionDef>>,
+    pub ministries: Vec<Located<MinistryDef>>,
+    pub services: Vec<Located<ServiceDef>>,
+    pub zones: Vec<Located<ZoneDef>>,
+    pub options: Vec<Located<OptionDef>>,
+    pub table7: Option<Located<Table7Def>>,
+}
+
+impl Scenario {
+    /// Reads a scenario file and everything it includes.
+    pub fn load(path: &Path) -> Result<Scenario> {
+        let mut sources = SourceMap::default();
+        let mut content = Merged::default();
+        let mut stack = Vec::new();
+        load_file(path, &mut sources, &mut content, &mut stack, None)?;
+        if content.meta.is_none() {
+            return Err(sources.error(
+                Span::default(),
+                "missing [scenario] table",
+                Some("add [scenario] with id, name_en and name_ja to the top file".into()),
+            ));
+        }
+        let sha256 = {
+            use sha2::{Digest, Sha256};
+            let mut h = Sha256::new();
+            for f in &sources.files {
+                h.update(f.text.as_bytes());
+            }
+            hex(&h.finalize())
+        };
+        Ok(Scenario {
+            sources,
+            sha256,
+            content,
+        })
+    }
+
+    /// The scenario's identifier.
+    pub fn id(&self) -> &str {
+        self.content
+            .meta
+            .as_ref()
+            .map(|m| m.item.id.get_ref().as_str())
+            .unwrap_or("scenario")
+    }
+}
+
+/// Lower-case hex of bytes.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn load_file(
+    path: &Path,
+    sources: &mut SourceMap,
+    out: &mut Merged,
+    stack: &mut Vec<PathBuf>,
+    included_from: Option<Span>,
+) -> Result<()> {
+    let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    if stack.contains(&canonical) {
+        let span = included_from.unwrap_or_default();
+        return Err(sources.error(
+            span,
+            format!("include cycle: {} includes itself", path.display()),
+            None,
+        ));
+    }
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => {
+            return Err(match included_from {
+                Some(span) => sources.error(
+                    span,
+                    format!("cannot read included file {}: {e}", path.display()),
+                    Some("include paths are relative to the including file".into()),
+                ),
+                None => Error::Input(Box::new(crate::error::InputError {
+                    file: path.to_path_buf(),
+                    line: 0,
+                    column: 0,
+                    message: format!("cannot read scenario: {e}"),
+                    hint: None,
+                })),
+            })
+        }
+    };
+    let file = sources.files.len();
+    sources.files.push(SourceFile {
+        path: path.to_path_buf(),
+        text,
+    });
+    let raw: RawFile = match toml::from_str(&sources.files[file].text) {
+        Ok(r) => r,
+        Err(e) => {
+            let start = e.span().map(|s| s.start).unwrap_or(0);
+            let msg = e.message().trim().to_string();
+            let hint = toml_hint(&msg);
+            return Err(sources.error(Span { file, start }, msg, hint));
+        }
+    };
+    stack.push(canonical);
+    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    for inc in &raw.include {
+        let span = Span {
+            file,
+            start: inc.span().start,
+        };
+        load_file(&dir.join(inc.get_ref()), sources, out, stack, Some(span))?;
+    }
+    stack.pop();
+
+    let is_top = included_from.is_none();
+    let once = |what: &str, present: bool, span_start: usize| -> Result<()> {
+        if present {
+            Err(sources.error(
+                Span {
+                    file,
+                    start: span_start,
+                },
+                format!("[{what}] is defined in more than one file"),
+                Some("define it once, in the top scenario file or one included file".into()),
+            ))
+        } else {
+            Ok(())
+        }
+    };
+    if let Some(m) = raw.scenario {
+        if !is_top {
+            return Err(sources.error(
+                Span {
+                    file,
+                    start: m.id.span().start,
+                },
+                "[scenario] may only appear in the top file",
+                Some("move it to the file given on the command line".into()),
+            ));
+        }
+        out.meta = Some(Located { file, item: m });
+    }
+    if let Some(s) = raw.simulation {
+        // The top file's defaults win over an included file's.
+        out.simulation = Some(Located { file, item: s });
+    }
+    if let Some(g) = raw.gnet {
+        once("gnet", out.gnet.is_some(), g.operation_center.span().start)?;
+        out.gnet = Some(Located { file, item: g });
+    }
+    if let Some(k) = raw.kansai {
+        once(
+            "kansai",
+            out.kansai.is_some(),
+            k.alternate_site.span().start,
+        )?;
+        out.kansai = Some(Located { file, item: k });
+    }
+    if let Some(x) = raw.expansion {
+        once(
+            "expansion",
+            out.expansion.is_some(),
+            x.hq_class.span().start,
+        )?;
+        out.expansion = Some(Located { file, item: x });
+    }
+    if let Some(t) = raw.table7 {
+        if !is_top {
+            once(
+                "table7",
+                out.table7.is_some(),
+                t.capital_region.span().start,
+            )?;
+        }
+        out.table7 = Some(Located { file, item: t });
+    }
+    out.regions
+        .extend(raw.regions.into_iter().map(|item| Located { file, item }));
+    out.sites
+        .extend(raw.sites.into_iter().map(|item| Located { file, item }));
+    out.classes
+        .extend(raw.classes.into_iter().map(|item| Located { file, item }));
+    out.unknowns
+        .extend(raw.unknowns.into_iter().map(|item| Located { file, item }));
+    out.nodes
+        .extend(raw.nodes.into_iter().map(|item| Located { file, item }));
+    out.links
+        .extend(raw.links.into_iter().map(|item| Located { file, item }));
+    out.groups
+        .extend(raw.groups.into_iter().map(|item| Located { file, item }));
+    out.ministries.extend(
+        raw.ministries
+            .into_iter()
+            .map(|item| Located { file, item }),
+    );
+    out.services
+        .extend(raw.services.into_iter().map(|item| Located { file, item }));
+    if let Some(h) = raw.hazard {
+        out.zones
+            .extend(h.zones.into_iter().map(|item| Located { file, item }));
+    }
+    out.options
+        .extend(raw.options.into_iter().map(|item| Located { file, item }));
+    Ok(())
+}
+
+fn toml_hint(msg: &str) -> Option<String> {
+    if msg.contains("unknown field") {
+        Some("check the spelling against docs/scenario-format.md; the expected keys are listed above".into())
+    } else if msg.contains("missing field") {
+        Some("add the key; docs/scenario-format.md lists the required keys of each table".into())
+    } else if msg.contains("did not match any variant") {
+        Some("a placement is a site id, { unknown = \"…\", sites = { … } } or { alternatives = [ { site = \"…\", p = … } ] }".into())
+    } else {
+        None
+    }
+}

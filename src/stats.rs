@@ -1,0 +1,136 @@
+//! Streaming, mergeable accumulators and interval estimates.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::Model;
+use crate::montecarlo::Workspace;
+
+/// 97.5 % quantile of the standard normal, for two-sided 95 % intervals.
+pub const Z95: f64 = 1.959_963_984_540_054;
+
+/// Wilson score interval for `k` successes in `n` trials (95 %). Returns (low, high);
+/// (0, 1) when `n` is 0.
+pub fn wilson(k: u64, n: u64) -> (f64, f64) {
+    if n == 0 {
+        return (0.0, 1.0);
+    }
+    let (k, n) = (k as f64, n as f64);
+    let p = k / n;
+    let z2 = Z95 * Z95;
+    let denom = 1.0 + z2 / n;
+    let centre = (p + z2 / (2.0 * n)) / denom;
+    let half = Z95 * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt() / denom;
+    ((centre - half).max(0.0), (centre + half).min(1.0))
+}
+
+/// Counts over trials. Integers only, so merging is exact and order-free: one thread, many
+/// threads and merged shards give identical tallies. Memory is O(services), not O(trials).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tally {
+    /// Trials counted.
+    pub trials: u64,
+    /// Trials in which each service was up.
+    pub service_up: Vec<u64>,
+    /// Trials in which each Table 7 event happened.
+    pub event: Vec<u64>,
+    /// Trials by number of ministries able to work from Kansai (index 0..=ministries).
+    pub kansai_ministries: Vec<u64>,
+}
+
+impl Tally {
+    /// An empty tally shaped for a model.
+    pub fn new(model: &Model) -> Tally {
+        Tally {
+            trials: 0,
+            service_up: vec![0; model.services.len()],
+            event: vec![0; model.events.len()],
+            kansai_ministries: vec![0; model.ministries.len() + 1],
+        }
+    }
+
+    /// Adds one trial's outcome.
+    pub fn record(&mut self, model: &Model, ws: &Workspace) {
+        self.trials += 1;
+        for (c, &up) in self.service_up.iter_mut().zip(&ws.service_up) {
+            *c += u64::from(up);
+        }
+        for (c, e) in self.event.iter_mut().zip(&model.events) {
+            *c += u64::from(e.any_down.iter().any(|&s| !ws.service_up[s]));
+        }
+        let k = model
+            .ministries
+            .iter()
+            .filter(|m| ws.service_up[m.work_from_kansai])
+            .count();
+        self.kansai_ministries[k] += 1;
+    }
+
+    /// Adds another tally of the same shape.
+    pub fn merge(&mut self, other: &Tally) {
+        self.trials += other.trials;
+        add(&mut self.service_up, &other.service_up);
+        add(&mut self.event, &other.event);
+        add(&mut self.kansai_ministries, &other.kansai_ministries);
+    }
+
+    /// Whether two tallies have the same shape (same model).
+    pub fn same_shape(&self, other: &Tally) -> bool {
+        self.service_up.len() == other.service_up.len()
+            && self.event.len() == other.event.len()
+            && self.kansai_ministries.len() == other.kansai_ministries.len()
+    }
+}
+
+fn add(a: &mut Vec<u64>, b: &[u64]) {
+    if a.len() < b.len() {
+        a.resize(b.len(), 0);
+    }
+    for (x, y) in a.iter_mut().zip(b) {
+        *x += y;
+    }
+}
+
+/// A proportion with its Wilson interval.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Proportion {
+    /// Estimate.
+    pub p: f64,
+    /// Lower 95 % bound.
+    pub low: f64,
+    /// Upper 95 % bound.
+    pub high: f64,
+}
+
+impl Proportion {
+    /// From counts.
+    pub fn new(k: u64, n: u64) -> Proportion {
+        let (low, high) = wilson(k, n);
+        Proportion {
+            p: if n == 0 {
+                f64::NAN
+            } else {
+                k as f64 / n as f64
+            },
+            low,
+            high,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wilson_matches_published_values() {
+        // Newcombe (1998), Table I, example 81/263: Wilson 0.2553 to 0.3662.
+        let (lo, hi) = wilson(81, 263);
+        assert!(
+            (lo - 0.2553).abs() < 5e-5 && (hi - 0.3662).abs() < 5e-5,
+            "{lo} {hi}"
+        );
+        // Example 0/10: 0 to 0.2775.
+        let (lo, hi) = wilson(0, 10);
+        assert!(lo == 0.0 && (hi - 0.2775).abs() < 5e-5, "{hi}");
+    }
+}
