@@ -344,6 +344,20 @@ fn print_headline(model: &Model, t: &crate::stats::Tally) {
 
 fn cmd_validate(a: ModelArgs) -> Result<()> {
     let (scenario, model) = load(&a)?;
+    // Every declared option must apply cleanly, not only the ones asked for.
+    for o in &model.options {
+        if !a.options.contains(&o.id) {
+            let mut options = a.options.clone();
+            options.push(o.id.clone());
+            Model::build(
+                &scenario,
+                &BuildSpec {
+                    options,
+                    ..BuildSpec::default()
+                },
+            )?;
+        }
+    }
     println!(
         "{}: ok ({} files, {} regions, {} sites, {} unknowns, {} nodes, {} links, {} services, {} ministries, {} options{})",
         a.scenario.display(),

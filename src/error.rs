@@ -116,7 +116,7 @@ pub struct SourceMap {
 }
 
 /// A position in the scenario's files: file index and byte range.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Span {
     /// Index into [`SourceMap::files`].
     pub file: usize,

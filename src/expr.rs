@@ -40,7 +40,11 @@ pub struct ParseError {
 
 /// Parses an expression.
 pub fn parse(text: &str) -> Result<Expr, ParseError> {
-    let mut p = Parser { s: text, pos: 0 };
+    let mut p = Parser {
+        s: text,
+        pos: 0,
+        depth: 0,
+    };
     let e = p.or()?;
     p.ws();
     if p.pos < p.s.len() {
@@ -71,7 +75,11 @@ impl Expr {
 struct Parser<'a> {
     s: &'a str,
     pos: usize,
+    depth: usize,
 }
+
+/// Deepest nesting of parentheses and `!` accepted (a guard against stack exhaustion).
+pub const MAX_DEPTH: usize = 64;
 
 impl Parser<'_> {
     fn err(&self, message: String) -> ParseError {
@@ -150,11 +158,20 @@ impl Parser<'_> {
     }
 
     fn unary(&mut self) -> Result<Expr, ParseError> {
-        if self.peek() == Some('!') {
-            self.pos += 1;
-            return Ok(Expr::Not(Box::new(self.unary()?)));
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(self.err(format!(
+                "expression nests deeper than {MAX_DEPTH} levels of `(` and `!`"
+            )));
         }
-        self.atom()
+        let r = if self.peek() == Some('!') {
+            self.pos += 1;
+            self.unary().map(|e| Expr::Not(Box::new(e)))
+        } else {
+            self.atom()
+        };
+        self.depth -= 1;
+        r
     }
 
     fn name(&mut self) -> Result<(String, usize), ParseError> {
@@ -253,5 +270,8 @@ mod tests {
         let e = parse("up(a) up(b)").unwrap_err();
         assert_eq!(e.offset, 6);
         assert!(parse("").is_err());
+        let deep = format!("{}up(a){}", "(".repeat(100_000), ")".repeat(100_000));
+        assert!(parse(&deep).unwrap_err().message.contains("nests deeper"));
+        assert!(parse(&"!".repeat(100_000)).is_err());
     }
 }

@@ -25,6 +25,7 @@ pub mod cli;
 pub mod error;
 pub mod expr;
 pub mod geo;
+pub mod groundmotion;
 pub mod model;
 pub mod montecarlo;
 pub mod report;

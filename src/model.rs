@@ -339,6 +339,10 @@ pub(crate) fn stable_key(kind: &str, id: &str) -> u64 {
 
 struct NodeSpec {
     id: String,
+    /// The ministry or node a generated node belongs to: nodes of one owner written with
+    /// the same placement share its unknown (a backup server and the interconnection point
+    /// beside it are in the same place in every trial).
+    owner: String,
     span: Span,
     kind: NodeKind,
     class: Option<(String, Span)>,
@@ -361,8 +365,11 @@ struct ServiceSpec {
     name_en: String,
     name_ja: String,
     expr: String,
-    /// Where the expression text starts in the file (after the quote), if it was written.
+    /// Where the expression text starts in the file (after the quote), when offsets in the
+    /// expression map to file offsets.
     expr_span: Option<Span>,
+    /// Where the value starts (the opening quote), or the owner's position if generated.
+    value_span: Span,
 }
 
 fn sp<T>(file: usize, s: &Spanned<T>) -> Span {
@@ -402,6 +409,13 @@ impl Model {
         let src = &scenario.sources;
         let mut m = scenario.content.clone();
         let options = collect_options(src, &m)?;
+        for (k, id) in spec.options.iter().enumerate() {
+            if spec.options[..k].contains(id) {
+                return Err(Error::Usage(format!(
+                    "option `{id}` is given twice; each option is applied once"
+                )));
+            }
+        }
         apply_force(src, &mut m, spec)?;
         for id in &spec.options {
             apply_option(src, &mut m, id)?;
@@ -712,6 +726,8 @@ impl Builder<'_> {
             .collect();
 
         let mut nodes: Vec<Node> = Vec::with_capacity(node_specs.len());
+        // Anonymous placement unknowns by (owner, placement position): see NodeSpec::owner.
+        let mut shared: HashMap<(String, Span), usize> = HashMap::new();
         let mut node_index: HashMap<String, usize> = HashMap::new();
         for ns in &node_specs {
             if node_index.contains_key(&ns.id) {
@@ -736,9 +752,15 @@ impl Builder<'_> {
             };
             let placement = match &ns.placement {
                 None => Placement::Nowhere,
-                Some((p, span)) => {
-                    self.placement(&ns.id, p, *span, &site_index, &sites, &mut unknowns)?
-                }
+                Some((p, span)) => self.placement(
+                    ns,
+                    p,
+                    *span,
+                    &site_index,
+                    &sites,
+                    &mut unknowns,
+                    &mut shared,
+                )?,
             };
             node_index.insert(ns.id.clone(), nodes.len());
             nodes.push(Node {
@@ -1096,6 +1118,13 @@ impl Builder<'_> {
                     None,
                 ));
             }
+            if u.item.source.get_ref().trim().is_empty() {
+                return Err(self.err(
+                    u.span(&u.item.source),
+                    format!("unknown `{id}` does not say where its probabilities come from"),
+                    Some("set source to a document or \"assumption: <why>\"".into()),
+                ));
+            }
             let alts =
                 self.alternatives(u.file, &u.item.alternatives, &format!("unknown `{id}`"))?;
             out.push(make_unknown(
@@ -1145,15 +1174,18 @@ impl Builder<'_> {
         Ok(v)
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn placement(
         &self,
-        node: &str,
+        ns: &NodeSpec,
         p: &PlacementDef,
         span: Span,
         site_index: &HashMap<&str, usize>,
         sites: &[Site],
         unknowns: &mut Vec<Unknown>,
+        shared: &mut HashMap<(String, Span), usize>,
     ) -> Result<Placement> {
+        let node = ns.id.as_str();
         let site = |name: &str| -> Result<usize> {
             site_index.get(name).copied().ok_or_else(|| {
                 self.err(
@@ -1207,6 +1239,7 @@ impl Builder<'_> {
                         None,
                     ));
                 }
+                let share_key = (ns.owner.clone(), span);
                 let mut alts = Vec::new();
                 let mut v = Vec::new();
                 for (k, SiteChoiceDef { site: s, p }) in alternatives.iter().enumerate() {
@@ -1220,7 +1253,21 @@ impl Builder<'_> {
                     &format!("the placement of `{node}`"),
                     &alts.iter().map(|x| x.1).collect::<Vec<_>>(),
                 )?;
+                if let Some(&u) = shared.get(&share_key) {
+                    return Ok(Placement::ByUnknown {
+                        unknown: u,
+                        sites: v,
+                    });
+                }
                 let id = format!("{node}.site");
+                if unknowns.iter().any(|u| u.id == id) {
+                    return Err(self.err(
+                        span,
+                        format!("the placement alternatives of `{node}` make an unknown `{id}`, which is already declared"),
+                        Some("rename the declared unknown, or place the node with { unknown = … }".into()),
+                    ));
+                }
+                shared.insert(share_key, unknowns.len());
                 unknowns.push(make_unknown(
                     id,
                     format!("Where is `{node}`?"),
@@ -1246,6 +1293,7 @@ impl Builder<'_> {
             let span = k.span(&k.item.alternate_site);
             out.push(NodeSpec {
                 id: "kansai.alternate".into(),
+                owner: "kansai.alternate".into(),
                 span,
                 kind: NodeKind::Office,
                 class: Some((k.item.class.get_ref().clone(), k.span(&k.item.class))),
@@ -1312,6 +1360,7 @@ impl Builder<'_> {
                     ] {
                         extra.push(NodeSpec {
                             id: format!("{}.{part}_{ab}", ns.id),
+                            owner: ns.owner.clone(),
                             span: ns.span,
                             kind,
                             class: Some(class.clone()),
@@ -1330,13 +1379,15 @@ impl Builder<'_> {
             // The two centers are linked by A and B lines (source 002); their local end is
             // placed at the operation center (assumption: the relay path is the carrier's).
             let op = g.item.operation_center.get_ref();
-            let op_place = out
+            let (op_owner, op_place) = out
                 .iter()
                 .find(|n| &n.id == op)
-                .and_then(|n| n.placement.clone());
+                .map(|n| (n.owner.clone(), n.placement.clone()))
+                .unwrap_or_default();
             for ab in ["a", "b"] {
                 extra.push(NodeSpec {
                     id: format!("gnet.interlink_{ab}"),
+                    owner: op_owner.clone(),
                     span: g.span(&g.item.operation_center),
                     kind: NodeKind::Line,
                     class: Some(line.clone()),
@@ -1359,6 +1410,7 @@ impl Builder<'_> {
         };
         Ok(NodeSpec {
             id: n.id.get_ref().clone(),
+            owner: n.id.get_ref().clone(),
             span: sp(file, &n.id),
             kind: n.kind,
             class: n.class.as_ref().map(|c| (c.get_ref().clone(), sp(file, c))),
@@ -1390,6 +1442,7 @@ impl Builder<'_> {
                     en: &str,
                     ja: &str| NodeSpec {
             id: format!("{id}.{part}"),
+            owner: id.clone(),
             span,
             kind,
             class,
@@ -1481,10 +1534,10 @@ impl Builder<'_> {
             &d.interconnection_at_backup_p,
             "interconnection_at_backup_p",
         )?;
-        if d.interconnection_at_backup_p.is_some() && at_backup > 0.0 {
+        if let (Some(pspan), true) = (&d.interconnection_at_backup_p, at_backup > 0.0) {
             let Some(b) = &d.backup_server else {
                 return Err(self.err(
-                    sp(f, d.interconnection_at_backup_p.as_ref().expect("some")),
+                    sp(f, pspan),
                     format!("ministry `{id}` has interconnection_at_backup_p but no backup_server"),
                     Some("add backup_server or remove interconnection_at_backup_p".into()),
                 ));
@@ -1759,16 +1812,25 @@ impl Builder<'_> {
         let mut specs = Vec::new();
         for s in &self.m.services {
             let span = s.span(&s.item.expr);
+            // Columns inside the expression are exact only for a plain one-line string
+            // whose text is the value itself; otherwise errors point at the value's start.
+            let text = &self.src.files[span.file].text;
+            let expr = s.item.expr.get_ref();
+            let plain = text
+                .get(span.start + 1..)
+                .is_some_and(|rest| rest.starts_with(expr.as_str()))
+                && !expr.contains('\n');
             specs.push(ServiceSpec {
                 id: s.item.id.get_ref().clone(),
                 span: s.span(&s.item.id),
                 name_en: s.item.name_en.clone(),
                 name_ja: s.item.name_ja.clone(),
                 expr: s.item.expr.get_ref().clone(),
-                expr_span: Some(Span {
+                expr_span: plain.then_some(Span {
                     file: span.file,
                     start: span.start + 1,
                 }),
+                value_span: span,
             });
         }
         let mut ministries = Vec::new();
@@ -1780,6 +1842,7 @@ impl Builder<'_> {
             name_ja: ja,
             expr,
             expr_span: None,
+            value_span: span,
         };
         for mi in &self.m.ministries {
             let id = mi.item.id.get_ref();
@@ -1900,17 +1963,31 @@ impl Builder<'_> {
                     Some("ministries generate `<id>.network_operation`, `<id>.gnet_connection` and `<id>.work_from_kansai`".into()),
                 ));
             }
-            let at = |offset: usize| match spec.expr_span {
-                Some(s) => Span {
-                    file: s.file,
-                    start: s.start + offset,
-                },
-                None => spec.span,
+            // Where an offset of the expression is in the file, and a note saying which
+            // character it is when the file position is only the value's start.
+            let at = |offset: usize| -> (Span, String) {
+                match spec.expr_span {
+                    Some(s) => (
+                        Span {
+                            file: s.file,
+                            start: s.start + offset,
+                        },
+                        String::new(),
+                    ),
+                    None => (
+                        spec.value_span,
+                        format!(
+                            " (at character {} of the expression)",
+                            spec.expr[..offset.min(spec.expr.len())].chars().count() + 1
+                        ),
+                    ),
+                }
             };
             let ast = expr::parse(&spec.expr).map_err(|e| {
+                let (span, note) = at(e.offset);
                 self.err(
-                    at(e.offset),
-                    format!("service `{}`: {}", spec.id, e.message),
+                    span,
+                    format!("service `{}`: {}{note}", spec.id, e.message),
                     Some("expressions use up(node), path(a, b), &, |, ! and parentheses".into()),
                 )
             })?;
@@ -1960,7 +2037,7 @@ impl Builder<'_> {
         &self,
         e: &Expr,
         spec: &ServiceSpec,
-        at: &dyn Fn(usize) -> Span,
+        at: &dyn Fn(usize) -> (Span, String),
         model: &mut Model,
         node_index: &HashMap<String, usize>,
         queries: &mut BTreeMap<(Vec<usize>, Vec<usize>), usize>,
@@ -1986,10 +2063,11 @@ impl Builder<'_> {
             if let Some((_, m)) = model.groups.iter().find(|(g, _)| g == name) {
                 return Ok(m.clone());
             }
+            let (span, note) = at(off);
             Err(self.err(
-                at(off),
+                span,
                 format!(
-                    "service `{}` names `{name}`, which is neither a node nor a group",
+                    "service `{}` names `{name}`, which is neither a node nor a group{note}",
                     spec.id
                 ),
                 did_you_mean(name, node_names().iter().map(String::as_str)),
@@ -1999,9 +2077,13 @@ impl Builder<'_> {
             Expr::Const(b) => push(program, Op::Const(*b), depth, max_depth),
             Expr::Up(name, off) => {
                 let Some(&i) = node_index.get(name.as_str()) else {
+                    let (span, note) = at(*off);
                     return Err(self.err(
-                        at(*off),
-                        format!("service `{}`: up() names undefined node `{name}`", spec.id),
+                        span,
+                        format!(
+                            "service `{}`: up() names undefined node `{name}`{note}",
+                            spec.id
+                        ),
                         did_you_mean(name, model.nodes.iter().map(|n| n.id.as_str())),
                     ));
                 };
@@ -2165,7 +2247,7 @@ fn path_query(model: &Model, from: Vec<usize>, to: Vec<usize>) -> PathQuery {
     masks.dedup();
     let mut minimal: Vec<u64> = Vec::new();
     for m in masks {
-        if !minimal.iter().any(|&k| k & m == k) {
+        if !minimal.iter().any(|&k| k & !m == 0) {
             minimal.push(m);
         }
     }

@@ -154,7 +154,7 @@ pub fn evaluate(model: &Model, ws: &mut Workspace) {
                 for (k, &v) in nodes.iter().enumerate() {
                     up |= u64::from(ws.alive[v as usize]) << k;
                 }
-                sets.iter().any(|&m| up & m == m)
+                sets.iter().any(|&m| m & !up == 0)
             }
             PathEval::Search { out } => search(&q.from, &q.to, out, ws),
         };

@@ -72,7 +72,9 @@ impl OutDir {
 
     /// Moves the finished folder into place (replacing an old one only with `force`).
     pub fn commit(mut self) -> Result<PathBuf> {
-        let old = self.tmp.with_extension("old");
+        let old = self
+            .tmp
+            .with_extension(format!("old-{}", std::process::id()));
         let replaced = if self.target.exists() {
             if !self.force {
                 return Err(Error::OutputExists(self.target.clone()));
@@ -86,7 +88,11 @@ impl OutDir {
         std::fs::rename(&self.tmp, &self.target)
             .map_err(|e| Error::io(format!("renaming into {}", self.target.display()), e))?;
         if replaced {
-            let _ = std::fs::remove_dir_all(&old);
+            let _ = if old.is_dir() {
+                std::fs::remove_dir_all(&old)
+            } else {
+                std::fs::remove_file(&old)
+            };
         }
         self.committed = true;
         Ok(self.target.clone())

@@ -1,0 +1,66 @@
+//! Trial throughput on the shipped Case 2 scenario.
+//!
+//! `cargo bench --bench throughput`. The target is one million Case 2 trials in
+//! under 3 s with 2 threads; the `case2_1m_trials_2_threads` figure measures exactly that.
+
+// `criterion_group!` generates an undocumented public function.
+#![allow(missing_docs)]
+
+use std::path::Path;
+
+use bcpsim::model::{BuildSpec, Model};
+use bcpsim::montecarlo::{run_range, run_trial, Workspace};
+use bcpsim::scenario::Scenario;
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+
+fn case2() -> Model {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let s = Scenario::load(&root.join("scenarios/case2.toml")).expect("case2 loads");
+    Model::build(&s, &BuildSpec::default()).expect("case2 builds")
+}
+
+fn single_trial(c: &mut Criterion) {
+    let model = case2();
+    let mut ws = Workspace::new(&model);
+    let mut i = 0u64;
+    let mut g = c.benchmark_group("trial");
+    g.throughput(Throughput::Elements(1));
+    g.bench_function("case2_one_trial", |b| {
+        b.iter(|| {
+            i += 1;
+            run_trial(&model, 7, i, &mut ws);
+            ws.service_up[0]
+        })
+    });
+    g.finish();
+}
+
+fn million(c: &mut Criterion) {
+    let model = case2();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .unwrap();
+    let mut g = c.benchmark_group("run");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(1_000_000));
+    g.bench_function("case2_1m_trials_2_threads", |b| {
+        b.iter_batched(
+            || (),
+            |_| pool.install(|| run_range(&model, 7, 0..1_000_000)),
+            BatchSize::PerIteration,
+        )
+    });
+    g.finish();
+}
+
+fn build(c: &mut Criterion) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let s = Scenario::load(&root.join("scenarios/case2.toml")).unwrap();
+    c.bench_function("build_case2_model", |b| {
+        b.iter(|| Model::build(&s, &BuildSpec::default()).unwrap())
+    });
+}
+
+criterion_group!(benches, single_trial, million, build);
+criterion_main!(benches);

@@ -1,0 +1,8 @@
+//! Integration tests: the real CLI on temporary folders, statistical checks against closed
+//! forms, determinism across threads and shards, and bad input.
+
+mod bad_input;
+mod common;
+mod determinism;
+mod statistics;
+mod table7;

@@ -1,0 +1,160 @@
+//! Table 7 computed from simulation, against the source report's table.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::common::*;
+
+/// (backup, interconnection) -> event -> (expected, countermeasures)
+type Table = BTreeMap<(String, String), BTreeMap<String, (bool, String)>>;
+
+fn table7(scenario_path: &Path, extra: &[&str]) -> (Table, String, String) {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("t7");
+    bcpsim()
+        .arg("table7")
+        .arg(scenario_path)
+        .args([
+            "--trials",
+            "5000",
+            "--quiet",
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .args(extra)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(out.join("table7.csv")).unwrap();
+    let md = std::fs::read_to_string(out.join("table7.md")).unwrap();
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let header = r.headers().unwrap().iter().collect::<Vec<_>>().join(",");
+    let mut t: Table = BTreeMap::new();
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        t.entry((rec[0].to_string(), rec[1].to_string()))
+            .or_default()
+            .insert(rec[2].to_string(), (&rec[6] == "true", rec[7].to_string()));
+    }
+    (t, header, md)
+}
+
+fn expected(t: &Table, b: &str, i: &str) -> Vec<(String, String)> {
+    t[&(b.to_string(), i.to_string())]
+        .iter()
+        .filter(|(_, (e, _))| *e)
+        .map(|(k, (_, c))| (k.clone(), c.clone()))
+        .collect()
+}
+
+#[test]
+fn case2_reproduces_the_source_table() {
+    let (t, header, md) = table7(&scenario("case2.toml"), &[]);
+    assert_eq!(
+        header,
+        "backup_server,interconnection_point,event,probability,ci_low,ci_high,expected,countermeasures"
+    );
+    let s = |v: &[(&str, &str)]| -> Vec<(String, String)> {
+        v.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    };
+    // Row 1 of the source: both in the capital region.
+    assert_eq!(
+        expected(&t, "capital", "capital"),
+        s(&[
+            ("interconnection", "interconnection-outside"),
+            ("network_operation", "backup-outside")
+        ])
+    );
+    // Row 2: backup outside, interconnection point in the capital region.
+    assert_eq!(
+        expected(&t, "outside", "capital"),
+        s(&[("interconnection", "interconnection-outside")])
+    );
+    // Row 3: both outside: the networks can continue.
+    assert!(expected(&t, "outside", "outside").is_empty());
+    // The fourth combination, not in the source.
+    assert_eq!(
+        expected(&t, "capital", "outside"),
+        s(&[("network_operation", "backup-outside")])
+    );
+    assert!(
+        md.contains("| 首都圏内 | 首都圏内 | ・ネットワークの運用継続に支障"),
+        "{md}"
+    );
+    assert!(md.contains("首都圏外にネットワーク間の接続点を確保"));
+    assert!(md.contains("| 首都圏外 | 首都圏外 | ・ネットワークは継続可能と考えられる | — |"));
+}
+
+#[test]
+fn english_table_and_case1_expects_nothing() {
+    let (t, _, md) = table7(&scenario("case1.toml"), &["--lang", "en"]);
+    for (k, events) in &t {
+        assert!(events.values().all(|(e, _)| !e), "{k:?}: {events:?}");
+    }
+    assert!(
+        md.contains("| Capital region | Capital region | - The networks can continue | — |"),
+        "{md}"
+    );
+}
+
+#[test]
+fn a_capital_region_that_is_not_hit_expects_nothing() {
+    let d = tempfile::tempdir().unwrap();
+    let common = root().join("scenarios/common");
+    let text = format!(
+        r#"include = ["{}", "{}"]
+[scenario]
+id = "quiet"
+name_en = "No earthquake"
+name_ja = "地震なし"
+[[hazard.zones]]
+region = "capital"
+p_event = 0.0
+source = "test: the capital region is not struck"
+p_fail = {{ hq_office = 1.0, data_center = 1.0, interconnection_router = 1.0, hardened_center = 1.0 }}
+"#,
+        common.join("regions.toml").display(),
+        common.join("government.toml").display()
+    );
+    let p = write(d.path(), "quiet.toml", &text);
+    let (t, _, _) = table7(&p, &[]);
+    assert_eq!(t.len(), 4);
+    for events in t.values() {
+        assert!(events.values().all(|(e, _)| !e), "{events:?}");
+    }
+}
+
+#[test]
+fn case1_networks_continue_and_kansai_work_is_possible() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("c1");
+    bcpsim()
+        .arg("run")
+        .arg(scenario("case1.toml"))
+        .args([
+            "--trials",
+            "5000",
+            "--quiet",
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .assert()
+        .success();
+    let mut r = csv::Reader::from_path(out.join("ministries.csv")).unwrap();
+    let h = r.headers().unwrap().clone();
+    let col = |name: &str| h.iter().position(|x| x == name).unwrap();
+    let mut n = 0;
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        n += 1;
+        let net: f64 = rec[col("network_operation")].parse().unwrap();
+        let conn: f64 = rec[col("gnet_connection")].parse().unwrap();
+        let work: f64 = rec[col("work_from_kansai")].parse().unwrap();
+        assert!(net > 0.95 && conn > 0.9, "{}: {net} {conn}", &rec[0]);
+        // Every ministry reaches its network from Kansai in most trials (branch office or
+        // remote access); those without either in a trial cannot.
+        assert!(work > 0.7, "{}: {work}", &rec[0]);
+    }
+    assert_eq!(n, 12);
+}
