@@ -66,6 +66,24 @@ Examples:
   bcpsim table7 scenarios/case2.toml
   bcpsim table7 scenarios/case2.toml --lang en --trials 50000 --threshold 0.3")]
     Table7(Table7Args),
+    /// Print Si & Midorikawa (1999) medians and sigmas as CSV (rrup_km,median,sigma_ln).
+    #[command(after_help = "\
+PGV medians are in cm/s, PGA medians in g; sigma_ln is the total standard deviation of ln.
+Implemented as OpenQuake hazardlib's SiMidorikawa1999 (magnitude capped at 8.3).
+
+Examples:
+  bcpsim gmpe --event-type crustal --mw 7.3 --depth-km 30 --vs30 400 --imt pgv --rrup-km 10,50,100
+  bcpsim gmpe --event-type intraslab --mw 7.3 --depth-km 45 --vs30 300 --imt pga --rrup-km 45")]
+    Gmpe(GmpeArgs),
+    /// Sample a scenario's ground-motion field and write per-site intensities (sites.csv).
+    #[command(after_help = "\
+Writes sites.csv: site,lat,lon,region,vs30_mps,rrup_km,median_pgv_cms,median_jma,
+p_6_lower_or_more,p_6_upper_or_more,p_7 (probabilities over the sampled trials), and
+manifest.json. Needs [hazard.ground_motion] with imt = \"pgv\".
+
+Examples:
+  bcpsim hazard scenarios/case1-gm.toml --trials 20000 --out results/case1-gm-hazard")]
+    Hazard(HazardArgs),
     /// Merge shard folders (from `run --shard`) into the results of one run.
     #[command(after_help = "Examples:\n  bcpsim merge results/s1 results/s2 --out results/merged")]
     Merge(MergeArgs),
@@ -142,6 +160,49 @@ struct Table7Args {
     threshold: f64,
 }
 
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum EventTypeArg {
+    Crustal,
+    Interface,
+    Intraslab,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ImtArg {
+    Pgv,
+    Pga,
+}
+
+#[derive(Debug, Args)]
+struct GmpeArgs {
+    /// Tectonic type.
+    #[arg(long, value_enum)]
+    event_type: EventTypeArg,
+    /// Moment magnitude.
+    #[arg(long)]
+    mw: f64,
+    /// Hypocentral depth, km.
+    #[arg(long)]
+    depth_km: f64,
+    /// Vs30, m/s.
+    #[arg(long, default_value_t = 600.0)]
+    vs30: f64,
+    /// Measure.
+    #[arg(long, value_enum, default_value = "pgv")]
+    imt: ImtArg,
+    /// Closest distances to the rupture, km, comma-separated.
+    #[arg(long, value_delimiter = ',', required = true)]
+    rrup_km: Vec<f64>,
+}
+
+#[derive(Debug, Args)]
+struct HazardArgs {
+    #[command(flatten)]
+    model: ModelArgs,
+    #[command(flatten)]
+    common: RunCommon,
+}
+
 #[derive(Debug, Args)]
 struct MergeArgs {
     /// Shard folders written by `run --shard`.
@@ -185,6 +246,8 @@ fn run(cli: Cli) -> Result<()> {
         Command::Inspect(a) => cmd_inspect(a),
         Command::Table7(a) => cmd_table7(a),
         Command::Merge(a) => cmd_merge(a),
+        Command::Gmpe(a) => cmd_gmpe(a),
+        Command::Hazard(a) => cmd_hazard(a),
     }
 }
 
@@ -717,5 +780,174 @@ fn cmd_merge(a: MergeArgs) -> Result<()> {
     )?;
     let path = out.commit()?;
     println!("results: {}", path.display());
+    Ok(())
+}
+
+fn cmd_gmpe(a: GmpeArgs) -> Result<()> {
+    use crate::groundmotion as gm;
+    let event = gm::EventParams {
+        mw: a.mw,
+        hypo_depth_km: a.depth_km,
+        event_type: match a.event_type {
+            EventTypeArg::Crustal => gm::EventType::Crustal,
+            EventTypeArg::Interface => gm::EventType::Interface,
+            EventTypeArg::Intraslab => gm::EventType::Intraslab,
+        },
+    };
+    let imt = match a.imt {
+        ImtArg::Pgv => gm::Imt::Pgv,
+        ImtArg::Pga => gm::Imt::Pga,
+    };
+    #[derive(Serialize)]
+    struct Row {
+        rrup_km: f64,
+        median: f64,
+        sigma_ln: f64,
+    }
+    let mut rows = Vec::new();
+    for &r in &a.rrup_km {
+        let (median, sigma_ln) = gm::median_and_sigma(&event, imt, r, a.vs30)
+            .map_err(|e| Error::Usage(format!("{e}")))?;
+        rows.push(Row {
+            rrup_km: r,
+            median,
+            sigma_ln,
+        });
+    }
+    let bytes = report::csv_bytes(&rows)?;
+    std::io::stdout()
+        .lock()
+        .write_all(&bytes)
+        .map_err(|e| Error::io("writing to stdout", e))
+}
+
+#[derive(Serialize)]
+struct SiteRow {
+    site: String,
+    lat: f64,
+    lon: f64,
+    region: String,
+    vs30_mps: f64,
+    rrup_km: f64,
+    median_pgv_cms: f64,
+    median_jma: f64,
+    p_6_lower_or_more: f64,
+    p_6_upper_or_more: f64,
+    p_7: f64,
+}
+
+fn cmd_hazard(a: HazardArgs) -> Result<()> {
+    let (scenario, model) = load(&a.model)?;
+    let Some(g) = &model.ground_motion else {
+        return Err(Error::Usage(format!(
+            "{} has no [hazard.ground_motion] earthquake",
+            a.model.scenario.display()
+        )));
+    };
+    if g.imt != crate::groundmotion::Imt::Pgv {
+        return Err(Error::Usage(
+            "`bcpsim hazard` reports JMA intensity, which needs a PGV field (imt = \"pgv\")".into(),
+        ));
+    }
+    let trials = trials_of(&a.common, &model)?;
+    let seed = a.common.seed.unwrap_or(model.default_seed);
+    let (pool, threads) = pool(a.common.threads)?;
+    let out_path = a
+        .common
+        .out
+        .clone()
+        .unwrap_or_else(|| default_out("-hazard", &model.id));
+    let out = OutDir::prepare(&out_path, a.common.force)?;
+    let start = Instant::now();
+    let n = model.sites.len();
+    // Counts of trials at or above 6-lower, 6-upper and 7, per site (integers: exact merge).
+    let counts = pool.install(|| {
+        use rayon::prelude::*;
+        let batches = trials.div_ceil(crate::montecarlo::BATCH);
+        (0..batches)
+            .into_par_iter()
+            .map_init(
+                || crate::montecarlo::Workspace::new(&model),
+                |ws, b| {
+                    let mut c = vec![[0u64; 3]; n];
+                    let lo = b * crate::montecarlo::BATCH;
+                    let hi = (lo + crate::montecarlo::BATCH).min(trials);
+                    for t in lo..hi {
+                        let ts = crate::montecarlo::trial_seed(seed, t);
+                        crate::montecarlo::sample_ground_motion(&model, ts, ws);
+                        if !ws.quake {
+                            continue;
+                        }
+                        for (s, cs) in c.iter_mut().enumerate() {
+                            let i = crate::groundmotion::jma_from_pgv(ws.site_ln[s].exp());
+                            for (k, bound) in [5.5, 6.0, 6.5].iter().enumerate() {
+                                cs[k] += u64::from(i >= *bound);
+                            }
+                        }
+                    }
+                    c
+                },
+            )
+            .reduce(
+                || vec![[0u64; 3]; n],
+                |mut a, b| {
+                    for (x, y) in a.iter_mut().zip(&b) {
+                        for k in 0..3 {
+                            x[k] += y[k];
+                        }
+                    }
+                    a
+                },
+            )
+    });
+    let rows: Vec<SiteRow> = model
+        .sites
+        .iter()
+        .enumerate()
+        .map(|(s, site)| {
+            let pgv = g.ln_median[s].exp();
+            let f = |k: usize| report::r6(counts[s][k] as f64 / trials as f64);
+            SiteRow {
+                site: site.id.clone(),
+                lat: site.pos.lat,
+                lon: site.pos.lon,
+                region: model.regions[site.region].id.clone(),
+                vs30_mps: g.vs30_mps[s],
+                rrup_km: report::r6(g.rrup_km[s]),
+                median_pgv_cms: report::r6(pgv),
+                median_jma: report::r6(crate::groundmotion::jma_from_pgv(pgv)),
+                p_6_lower_or_more: f(0),
+                p_6_upper_or_more: f(1),
+                p_7: f(2),
+            }
+        })
+        .collect();
+    out.write_csv("sites.csv", &rows)?;
+    let elapsed = start.elapsed().as_secs_f64();
+    out.write_json(
+        "manifest.json",
+        &Manifest {
+            tool: "bcpsim",
+            version: env!("CARGO_PKG_VERSION"),
+            command: "hazard".into(),
+            scenario: a.model.scenario.display().to_string(),
+            scenario_id: model.id.clone(),
+            scenario_sha256: scenario.sha256.clone(),
+            seed,
+            generator: GENERATOR,
+            trials,
+            trial_range: (0, trials),
+            shard: None,
+            options: model.applied.clone(),
+            threads,
+            elapsed_seconds: elapsed,
+            command_line: command_line(),
+            created_utc: report::utc_stamp(),
+        },
+    )?;
+    let path = out.commit()?;
+    if !a.common.quiet {
+        println!("results: {}", path.display());
+    }
     Ok(())
 }

@@ -12,6 +12,7 @@ use serde::Serialize;
 use crate::error::{did_you_mean, Error, Result, SourceMap, Span};
 use crate::expr::{self, Expr};
 use crate::geo::{LatLon, Ring};
+use crate::groundmotion as gm;
 use crate::scenario::{
     AlternativeDef, Located, Merged, MinistryDef, NodeDef, NodeKind, PlacementDef, RemoteAccess,
     Scenario, SiteChoiceDef, Spanned,
@@ -302,20 +303,98 @@ pub struct Model {
     pub paths: Vec<PathQuery>,
     /// Index of the capital region if the scenario names one (`[table7] capital_region`).
     pub capital_region: Option<usize>,
+    /// The earthquake of the ground-motion hazard, if the scenario has one.
+    pub ground_motion: Option<GroundMotionModel>,
+    /// Fragility per class index (for the ground-motion hazard).
+    pub fragility: Vec<Option<Fragility>>,
     /// Per node, what the trial loop needs, precomputed (see [`HotNode`]).
     pub(crate) hot: Vec<HotNode>,
-    /// (zone, p_fail) per alternative site of nodes placed by an unknown.
-    pub(crate) alt_hazard: Vec<(u32, f64)>,
+    /// Hazards per alternative site of nodes placed by an unknown.
+    pub(crate) alt_hazard: Vec<SiteHazard>,
+    /// (site, class) pairs whose ground-motion failure probability a trial computes.
+    pub(crate) gm_pairs: Vec<(u32, u32)>,
+}
+
+/// The ground-motion hazard, compiled: medians and sigmas per site, the correlation
+/// factor over distinct site locations.
+#[derive(Debug, Clone)]
+pub struct GroundMotionModel {
+    /// The rupture.
+    pub rupture: gm::Rupture,
+    /// Measure sampled as a field.
+    pub imt: gm::Imt,
+    /// Probability the earthquake happens in a trial.
+    pub p_event: f64,
+    /// tau^2 / sigma^2.
+    pub between_event_share: f64,
+    /// Truncation, standard deviations.
+    pub truncation: f64,
+    /// Per site: Vs30 (m/s), Rrup (km), ln median and total sigma (ln) of the measure.
+    pub vs30_mps: Vec<f64>,
+    /// Per site: closest distance to the rupture, km.
+    pub rrup_km: Vec<f64>,
+    /// Per site: ln of the median (cm/s or g).
+    pub ln_median: Vec<f64>,
+    /// Per site: total sigma of ln.
+    pub sigma_ln: Vec<f64>,
+    /// Per site: index of its location in the correlated field.
+    pub site_point: Vec<u32>,
+    /// Stable keys of the field's locations (their first site's id).
+    pub(crate) point_keys: Vec<u64>,
+    /// Correlation of the within-event residuals over the distinct locations.
+    pub correlation: gm::SpatialCorrelation,
+    pub(crate) key: u64,
+}
+
+/// A class's fragility: the curve at which it stops working, and all four for reports.
+#[derive(Debug, Clone)]
+pub struct Fragility {
+    /// Measure of the curves.
+    pub measure: gm::FragilityMeasure,
+    /// Medians, slight to complete.
+    pub medians: [f64; 4],
+    /// Dispersions, slight to complete.
+    pub dispersions: [f64; 4],
+    /// Index (0 slight .. 3 complete) of the first state in which the component fails.
+    pub fails_from: usize,
+}
+
+impl Fragility {
+    /// Probability of reaching at least `state` (0..4) given the value of the measure.
+    pub fn exceedance(&self, state: usize, x: f64) -> f64 {
+        let (m, b) = (self.medians[state], self.dispersions[state]);
+        match self.measure {
+            gm::FragilityMeasure::JmaIntensity => gm::normal_cdf((x - m) / b),
+            _ => {
+                if x <= 0.0 {
+                    0.0
+                } else {
+                    gm::normal_cdf((x.ln() - m.ln()) / b)
+                }
+            }
+        }
+    }
+}
+
+/// How a node at one site can be hit.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SiteHazard {
+    /// Zone index, or `u32::MAX`.
+    pub(crate) zone: u32,
+    /// Failure probability when the zone is struck.
+    pub(crate) p: f64,
+    /// Index into `gm_pairs`, or `u32::MAX`.
+    pub(crate) gm_pair: u32,
 }
 
 /// How a node can be hit, resolved at build time so the trial loop does no lookups.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Hazard {
-    /// No class, no site, or no zone covers it.
+    /// No class, no site, or no hazard covers it.
     Never,
-    /// Fixed site in a zone: fails with `p` when zone `zone` is struck.
-    Fixed { zone: u32, p: f64 },
-    /// Site chosen by `unknown`; `alt_hazard[start + choice]` gives (zone, p).
+    /// Fixed site.
+    Fixed(SiteHazard),
+    /// Site chosen by `unknown`; `alt_hazard[start + choice]` applies.
     ByUnknown { unknown: u32, start: u32 },
 }
 
@@ -835,20 +914,36 @@ impl Builder<'_> {
         for (zi, z) in zones.iter().enumerate() {
             zone_of_region[z.region] = Some(zi);
         }
+        let ground_motion = self.ground_motion(&sites)?;
+        let fragility = self.fragility(&class_index, &classes, ground_motion.as_ref())?;
         let mut alt_hazard = Vec::new();
-        let hazard_at = |site: usize, class: usize| -> (u32, f64) {
-            match zone_of_region[sites[site].region] {
-                Some(z) => (z as u32, zones[z].p_fail[class]),
-                None => (u32::MAX, 0.0),
-            }
+        let mut gm_pairs: Vec<(u32, u32)> = Vec::new();
+        let mut hazard_at = |site: usize, class: usize| -> SiteHazard {
+            let (zone, p) = match zone_of_region[sites[site].region] {
+                Some(z) if zones[z].p_fail[class] > 0.0 => (z as u32, zones[z].p_fail[class]),
+                _ => (u32::MAX, 0.0),
+            };
+            let gm_pair = if ground_motion.is_some() && fragility[class].is_some() {
+                let pair = (site as u32, class as u32);
+                match gm_pairs.iter().position(|&x| x == pair) {
+                    Some(i) => i as u32,
+                    None => {
+                        gm_pairs.push(pair);
+                        (gm_pairs.len() - 1) as u32
+                    }
+                }
+            } else {
+                u32::MAX
+            };
+            SiteHazard { zone, p, gm_pair }
         };
         let hot = nodes
             .iter()
             .map(|n| {
                 let hazard = match (&n.placement, n.class) {
                     (Placement::Fixed(s), Some(c)) => match hazard_at(*s, c) {
-                        (z, p) if z != u32::MAX && p > 0.0 => Hazard::Fixed { zone: z, p },
-                        _ => Hazard::Never,
+                        h if h.zone == u32::MAX && h.gm_pair == u32::MAX => Hazard::Never,
+                        h => Hazard::Fixed(h),
                     },
                     (
                         Placement::ByUnknown {
@@ -858,7 +953,9 @@ impl Builder<'_> {
                         Some(c),
                     ) => {
                         let start = alt_hazard.len() as u32;
-                        alt_hazard.extend(alts.iter().map(|&s| hazard_at(s, c)));
+                        for &s in alts {
+                            alt_hazard.push(hazard_at(s, c));
+                        }
                         Hazard::ByUnknown {
                             unknown: *unknown as u32,
                             start,
@@ -902,9 +999,267 @@ impl Builder<'_> {
             capital_region,
             hot,
             alt_hazard,
+            gm_pairs,
+            ground_motion,
+            fragility,
         };
         self.compile(&mut model, services)?;
         Ok(model)
+    }
+
+    fn ground_motion(&self, sites: &[Site]) -> Result<Option<GroundMotionModel>> {
+        let Some(g) = &self.m.ground_motion else {
+            return Ok(None);
+        };
+        let f = g.file;
+        let d = &g.item;
+        if d.source.get_ref().trim().is_empty() {
+            return Err(self.err(
+                sp(f, &d.source),
+                "the earthquake does not say where its parameters come from",
+                Some("cite the damage estimate or mark \"assumption: <why>\"".into()),
+            ));
+        }
+        let num = |v: &Option<crate::scenario::SF64>,
+                   what: &str,
+                   default: f64,
+                   lo: f64,
+                   hi: f64|
+         -> Result<f64> {
+            match v {
+                None => Ok(default),
+                Some(x) => {
+                    let x_val = *x.get_ref();
+                    if !x_val.is_finite() || x_val < lo || x_val > hi {
+                        Err(self.err(
+                            sp(f, x),
+                            format!("{what} must be in [{lo}, {hi}], found {x_val}"),
+                            None,
+                        ))
+                    } else {
+                        Ok(x_val)
+                    }
+                }
+            }
+        };
+        let p_event = num(&d.p_event, "p_event", 1.0, 0.0, 1.0)?;
+        let vs30_default = num(
+            &d.vs30_default_mps,
+            "vs30_default_mps (m/s)",
+            400.0,
+            100.0,
+            1500.0,
+        )?;
+        let share = num(
+            &d.between_event_share,
+            "between_event_share",
+            0.25,
+            0.0,
+            1.0,
+        )?;
+        let truncation = num(
+            &d.truncation,
+            "truncation (standard deviations)",
+            3.0,
+            0.0,
+            10.0,
+        )?;
+        let h = d.hypocentre.get_ref();
+        let hypocentre = gm::Hypocentre {
+            lat: h.lat,
+            lon: h.lon,
+            depth_km: h.depth_km,
+        };
+        let event_type = match d.event_type {
+            crate::scenario::EventTypeDef::Crustal => gm::EventType::Crustal,
+            crate::scenario::EventTypeDef::Interface => gm::EventType::Interface,
+            crate::scenario::EventTypeDef::Intraslab => gm::EventType::Intraslab,
+        };
+        let mw = *d.mw.get_ref();
+        let rupture = match &d.plane {
+            None => gm::Rupture::point(mw, hypocentre, event_type),
+            Some(pl) => {
+                let q = pl.get_ref();
+                gm::Rupture::plane(mw, hypocentre, event_type, gm::FaultPlane {
+                    strike_deg: q.strike_deg,
+                    dip_deg: q.dip_deg,
+                    length_km: q.length_km,
+                    width_km: q.width_km,
+                    top_depth_km: q.top_depth_km,
+                    ref_lat: q.ref_lat,
+                    ref_lon: q.ref_lon,
+                })
+            }
+        }
+        .map_err(|e| self.err(sp(f, &d.mw), format!("the earthquake is out of the model's range: {e}"), Some("Si & Midorikawa (1999) takes Mw 5.0-9.5 (capped at 8.3), depths 0-200 km; dips in (0, 90]".into())))?;
+        let imt = match d.imt.unwrap_or(crate::scenario::ImtDef::Pgv) {
+            crate::scenario::ImtDef::Pgv => gm::Imt::Pgv,
+            crate::scenario::ImtDef::Pga => gm::Imt::Pga,
+        };
+        let mut vs30 = Vec::with_capacity(sites.len());
+        for (i, s) in sites.iter().enumerate() {
+            let def = self
+                .m
+                .sites
+                .iter()
+                .find(|x| x.item.id.get_ref() == &s.id)
+                .expect("site");
+            vs30.push(match &def.item.vs30_mps {
+                None => vs30_default,
+                Some(v) => {
+                    let x = *v.get_ref();
+                    if !x.is_finite() || !(100.0..=1500.0).contains(&x) {
+                        return Err(self.err(def.span(v), format!("vs30_mps must be in [100, 1500] m/s (the site term's range), found {x}"), None));
+                    }
+                    x
+                }
+            });
+            let _ = i;
+        }
+        let coords: Vec<(f64, f64)> = sites.iter().map(|s| (s.pos.lat, s.pos.lon)).collect();
+        let rrup = rupture.rrup_km_many(&coords);
+        let mut ln_median = vec![0.0; sites.len()];
+        let mut sigma_ln = vec![0.0; sites.len()];
+        gm::ln_median_and_sigma_many(
+            &rupture.event_params(),
+            imt,
+            &rrup,
+            &vs30,
+            gm::SiteAmplification::default(),
+            &mut ln_median,
+            &mut sigma_ln,
+        )
+        .map_err(|e| {
+            self.err(
+                sp(f, &d.mw),
+                format!("ground motion cannot be computed for every site: {e}"),
+                Some("sites must lie within 1000 km of the rupture".into()),
+            )
+        })?;
+        // Sites at the same place share one value of the field.
+        let mut points: Vec<(f64, f64)> = Vec::new();
+        let mut point_keys = Vec::new();
+        let mut site_point = Vec::with_capacity(sites.len());
+        for s in sites {
+            let c = (s.pos.lat, s.pos.lon);
+            match points.iter().position(|&p| p == c) {
+                Some(i) => site_point.push(i as u32),
+                None => {
+                    points.push(c);
+                    point_keys.push(stable_key("gm-point", &s.id));
+                    site_point.push((points.len() - 1) as u32);
+                }
+            }
+        }
+        let correlation = gm::SpatialCorrelation::jb2009(
+            &points,
+            gm::Jb2009 {
+                clustering: gm::Vs30Clustering::NotClustered,
+            },
+            imt,
+        )
+        .map_err(|e| {
+            self.err(
+                sp(f, &d.mw),
+                format!("cannot factor the correlation of the sites: {e}"),
+                None,
+            )
+        })?;
+        Ok(Some(GroundMotionModel {
+            rupture,
+            imt,
+            p_event,
+            between_event_share: share,
+            truncation,
+            vs30_mps: vs30,
+            rrup_km: rrup,
+            ln_median,
+            sigma_ln,
+            site_point,
+            point_keys,
+            correlation,
+            key: stable_key("ground-motion", "event"),
+        }))
+    }
+
+    fn fragility(
+        &self,
+        class_index: &HashMap<&str, usize>,
+        classes: &[String],
+        ground_motion: Option<&GroundMotionModel>,
+    ) -> Result<Vec<Option<Fragility>>> {
+        let mut out: Vec<Option<Fragility>> = vec![None; classes.len()];
+        for fr in &self.m.fragility {
+            let f = fr.file;
+            let d = &fr.item;
+            let cname = d.class.get_ref();
+            let Some(&ci) = class_index.get(cname.as_str()) else {
+                return Err(self.err(
+                    sp(f, &d.class),
+                    format!("fragility for undefined class `{cname}`"),
+                    did_you_mean(cname, classes.iter().map(String::as_str)),
+                ));
+            };
+            if out[ci].is_some() {
+                return Err(self.err(
+                    sp(f, &d.class),
+                    format!("class `{cname}` has two fragility entries"),
+                    None,
+                ));
+            }
+            if d.source.get_ref().trim().is_empty() {
+                return Err(self.err(
+                    sp(f, &d.source),
+                    format!("fragility of `{cname}` does not say where its numbers come from"),
+                    Some("cite a source or mark \"assumption: <why>\"".into()),
+                ));
+            }
+            let measure = match d.measure {
+                crate::scenario::MeasureDef::Jma => gm::FragilityMeasure::JmaIntensity,
+                crate::scenario::MeasureDef::PgvCms => gm::FragilityMeasure::PgvCmS,
+                crate::scenario::MeasureDef::PgaG => gm::FragilityMeasure::PgaG,
+            };
+            if let Some(g) = ground_motion {
+                let ok = match g.imt {
+                    gm::Imt::Pgv => measure != gm::FragilityMeasure::PgaG,
+                    gm::Imt::Pga => measure == gm::FragilityMeasure::PgaG,
+                };
+                if !ok {
+                    return Err(self.err(sp(f, &d.class), format!("fragility of `{cname}` is in a measure the ground-motion field does not sample"), Some("a PGV field serves `jma` and `pgv_cms` curves; set `imt = \"pga\"` for `pga_g` curves".into())));
+                }
+            }
+            let medians = *d.medians.get_ref();
+            let dispersions = *d.dispersions.get_ref();
+            for k in 0..4 {
+                let (m, b) = (medians[k], dispersions[k]);
+                let bad_m = !m.is_finite()
+                    || (measure != gm::FragilityMeasure::JmaIntensity && m <= 0.0)
+                    || (k > 0 && m < medians[k - 1]);
+                if bad_m {
+                    return Err(self.err(sp(f, &d.medians), format!("fragility of `{cname}`: medians must be finite, positive for PGA/PGV, and non-decreasing from slight to complete; found {medians:?}"), None));
+                }
+                if !b.is_finite() || b <= 0.0 {
+                    return Err(self.err(sp(f, &d.dispersions), format!("fragility of `{cname}`: dispersions must be finite and > 0, found {dispersions:?}"), None));
+                }
+            }
+            let fails_from = match d.fails_from {
+                crate::scenario::DamageDef::Slight => 0,
+                crate::scenario::DamageDef::Moderate => 1,
+                crate::scenario::DamageDef::Extensive => 2,
+                crate::scenario::DamageDef::Complete => 3,
+            };
+            out[ci] = Some(Fragility {
+                measure,
+                medians,
+                dispersions,
+                fails_from,
+            });
+        }
+        if !self.m.fragility.is_empty() && ground_motion.is_none() {
+            let fr = &self.m.fragility[0];
+            return Err(self.err(sp(fr.file, &fr.item.class), "fragility curves are given but there is no [hazard.ground_motion] earthquake to use them", Some("add [hazard.ground_motion] or remove [[hazard.fragility]]".into())));
+        }
+        Ok(out)
     }
 
     fn default_trials(&self) -> Result<u64> {

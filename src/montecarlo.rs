@@ -60,6 +60,13 @@ pub struct Workspace {
     /// Service up, per service.
     pub service_up: Vec<bool>,
     stack: Vec<bool>,
+    /// Whether the earthquake of the ground-motion hazard happened in this trial.
+    pub quake: bool,
+    z: Vec<f64>,
+    field: Vec<f64>,
+    /// ln of the sampled measure at each site (when `quake`).
+    pub site_ln: Vec<f64>,
+    gm_p: Vec<f64>,
 }
 
 impl Workspace {
@@ -74,6 +81,11 @@ impl Workspace {
             path_up: vec![false; model.paths.len()],
             service_up: vec![false; model.services.len()],
             stack: Vec::with_capacity(64),
+            quake: false,
+            z: vec![0.0; gm_points(model)],
+            field: vec![0.0; gm_points(model)],
+            site_ln: vec![0.0; model.sites.len()],
+            gm_p: vec![0.0; model.gm_pairs.len()],
         }
     }
 
@@ -111,6 +123,74 @@ fn search(from: &[usize], to: &[usize], out: &[Vec<u32>], ws: &mut Workspace) ->
     false
 }
 
+fn gm_points(model: &Model) -> usize {
+    model
+        .ground_motion
+        .as_ref()
+        .map(|g| g.correlation.n_sites())
+        .unwrap_or(0)
+}
+
+/// A uniform in the open interval (0, 1), for inverse-CDF sampling.
+#[inline]
+fn open_uniform(trial_seed: u64, key: u64, k: u64) -> f64 {
+    let x = splitmix64(trial_seed ^ key ^ k.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    ((x >> 11) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64)
+}
+
+/// A standard normal truncated to [-t, t] by resampling: draws `first`, `first + 1`, … of
+/// the entity until one is accepted (at t = 3, 99.7 % of first draws are).
+fn truncated_normal(trial_seed: u64, key: u64, first: u64, t: f64) -> f64 {
+    if t <= 0.0 {
+        return 0.0;
+    }
+    for k in first..first + 1000 {
+        let z = crate::groundmotion::normal_inv_cdf(open_uniform(trial_seed, key, k));
+        if z.abs() <= t {
+            return z;
+        }
+    }
+    0.0
+}
+
+/// Samples the ground-motion field of a trial into `ws.site_ln`; sets `ws.quake`.
+///
+/// ln IM at a site = ln median + sigma (sqrt(s) eta + sqrt(1 - s) (L z)_point), with the
+/// between-event eta drawn from the event's key and each location's z from its own key.
+pub fn sample_ground_motion(model: &Model, trial_seed: u64, ws: &mut Workspace) {
+    let Some(g) = &model.ground_motion else {
+        ws.quake = false;
+        return;
+    };
+    ws.quake = uniform(trial_seed, g.key, 0) < g.p_event;
+    if !ws.quake {
+        return;
+    }
+    let eta = truncated_normal(trial_seed, g.key, 1, g.truncation);
+    for (z, &k) in ws.z.iter_mut().zip(&g.point_keys) {
+        *z = truncated_normal(trial_seed, k, 0, g.truncation);
+    }
+    g.correlation.correlate(&ws.z, &mut ws.field);
+    let (ft, fp) = (
+        g.between_event_share.sqrt(),
+        (1.0 - g.between_event_share).sqrt(),
+    );
+    for (s, ln) in ws.site_ln.iter_mut().enumerate() {
+        let w = ws.field[g.site_point[s] as usize];
+        *ln = g.ln_median[s] + g.sigma_ln[s] * (ft * eta + fp * w);
+    }
+}
+
+/// The value of a fragility measure from ln of the sampled field.
+pub fn measure_value(imt_ln: f64, measure: crate::groundmotion::FragilityMeasure) -> f64 {
+    match measure {
+        crate::groundmotion::FragilityMeasure::JmaIntensity => {
+            crate::groundmotion::jma_from_pgv(imt_ln.exp())
+        }
+        _ => imt_ln.exp(),
+    }
+}
+
 /// Runs trial `trial` and leaves node and service states in the workspace.
 pub fn run_trial(model: &Model, seed: u64, trial: u64, ws: &mut Workspace) {
     let ts = trial_seed(seed, trial);
@@ -126,21 +206,43 @@ pub fn run_trial(model: &Model, seed: u64, trial: u64, ws: &mut Workspace) {
     for (i, z) in model.zones.iter().enumerate() {
         ws.struck[i] = uniform(ts, z.key, 0) < z.p_event;
     }
+    sample_ground_motion(model, ts, ws);
+    if ws.quake {
+        let g = model
+            .ground_motion
+            .as_ref()
+            .expect("quake implies ground motion");
+        for (pi, &(site, class)) in model.gm_pairs.iter().enumerate() {
+            let f = model.fragility[class as usize]
+                .as_ref()
+                .expect("pair has fragility");
+            let x = measure_value(ws.site_ln[site as usize], f.measure);
+            let _ = g;
+            ws.gm_p[pi] = f.exceedance(f.fails_from, x);
+        }
+    }
     for (i, n) in model.hot.iter().enumerate() {
-        // Draw 0 decides existence, draw 1 failure; each is a function of the node's key
-        // alone, so an option that changes one node leaves every other draw where it was.
+        // Draw 0 decides existence, draw 1 zone failure, draw 2 the damage state under
+        // shaking; each is a function of the node's key alone, so an option that changes
+        // one node leaves every other draw where it was.
         let exists = n.exists_p >= 1.0 || uniform(ts, n.key, 0) < n.exists_p;
-        let (zone, p) = match n.hazard {
-            Hazard::Never => (u32::MAX, 0.0),
-            Hazard::Fixed { zone, p } => (zone, p),
+        let h = match n.hazard {
+            Hazard::Never => {
+                ws.alive[i] = exists;
+                continue;
+            }
+            Hazard::Fixed(h) => h,
             Hazard::ByUnknown { unknown, start } => {
                 model.alt_hazard[(start + u32::from(ws.choice[unknown as usize])) as usize]
             }
         };
-        let failed = zone != u32::MAX
-            && ws.struck[zone as usize]
-            && (p >= 1.0 || (p > 0.0 && uniform(ts, n.key, 1) < p));
-        ws.alive[i] = exists && !failed;
+        let zone_failed = h.zone != u32::MAX
+            && ws.struck[h.zone as usize]
+            && (h.p >= 1.0 || uniform(ts, n.key, 1) < h.p);
+        let shaken_failed = ws.quake
+            && h.gm_pair != u32::MAX
+            && uniform(ts, n.key, 2) < ws.gm_p[h.gm_pair as usize];
+        ws.alive[i] = exists && !zone_failed && !shaken_failed;
     }
     evaluate(model, ws);
 }

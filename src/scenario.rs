@@ -134,6 +134,9 @@ pub struct SiteDef {
     pub lon: SF64,
     /// Where the location comes from (a source or "assumption: why").
     pub source: SString,
+    /// Time-averaged shear-wave velocity of the top 30 m, m/s, for the ground-motion hazard
+    /// (default: `[hazard.ground_motion] vs30_default_mps`).
+    pub vs30_mps: Option<SF64>,
 }
 
 /// `[[classes]]`
@@ -385,6 +388,119 @@ pub struct HazardDef {
     /// Zone hazards.
     #[serde(default)]
     pub zones: Vec<ZoneDef>,
+    /// An earthquake whose shaking fails components through fragility curves.
+    pub ground_motion: Option<GroundMotionDef>,
+    /// Fragility curves per component class, for the ground-motion hazard.
+    #[serde(default)]
+    pub fragility: Vec<FragilityDef>,
+}
+
+/// Tectonic type of an earthquake.
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+#[allow(missing_docs)]
+pub enum EventTypeDef {
+    Crustal,
+    Interface,
+    Intraslab,
+}
+
+/// The ground-motion measure sampled as a field.
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+#[allow(missing_docs)]
+pub enum ImtDef {
+    Pgv,
+    Pga,
+}
+
+/// `hypocentre = { lat, lon, depth_km }`
+#[derive(Debug, Deserialize, Clone, Copy)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct HypocentreDef {
+    pub lat: f64,
+    pub lon: f64,
+    pub depth_km: f64,
+}
+
+/// `plane = { strike_deg, dip_deg, length_km, width_km, top_depth_km, ref_lat, ref_lon }`
+#[derive(Debug, Deserialize, Clone, Copy)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct PlaneDef {
+    pub strike_deg: f64,
+    pub dip_deg: f64,
+    pub length_km: f64,
+    pub width_km: f64,
+    pub top_depth_km: f64,
+    pub ref_lat: f64,
+    pub ref_lon: f64,
+}
+
+/// `[hazard.ground_motion]`
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct GroundMotionDef {
+    /// Where the earthquake's parameters come from.
+    pub source: SString,
+    /// Probability the earthquake happens in a trial; default 1.
+    pub p_event: Option<SF64>,
+    /// Moment magnitude.
+    pub mw: SF64,
+    /// Tectonic type.
+    pub event_type: EventTypeDef,
+    /// Hypocentre.
+    pub hypocentre: Spanned<HypocentreDef>,
+    /// Rectangular fault plane; without it the rupture is a point at the hypocentre.
+    pub plane: Option<Spanned<PlaneDef>>,
+    /// Measure sampled as a spatially correlated field (default `pgv`).
+    pub imt: Option<ImtDef>,
+    /// Vs30 of sites that give none, m/s (default 400).
+    pub vs30_default_mps: Option<SF64>,
+    /// Share of the total variance that is between-event, tau^2 / sigma^2 (default 0.25).
+    pub between_event_share: Option<SF64>,
+    /// Truncation of residuals in standard deviations (default 3).
+    pub truncation: Option<SF64>,
+}
+
+/// Ground-motion measure of a fragility curve.
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+#[allow(missing_docs)]
+pub enum MeasureDef {
+    Jma,
+    PgvCms,
+    PgaG,
+}
+
+/// A damage state.
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+#[allow(missing_docs)]
+pub enum DamageDef {
+    Slight,
+    Moderate,
+    Extensive,
+    Complete,
+}
+
+/// `[[hazard.fragility]]`: damage-state curves of one class.
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct FragilityDef {
+    /// Class id.
+    pub class: SString,
+    /// Measure of the curves.
+    pub measure: MeasureDef,
+    /// Medians for slight, moderate, extensive, complete (g, cm/s or intensity).
+    pub medians: Spanned<[f64; 4]>,
+    /// Lognormal betas (or intensity standard deviations for `jma`), same order.
+    pub dispersions: Spanned<[f64; 4]>,
+    /// The damage state from which the component stops working.
+    pub fails_from: DamageDef,
+    /// Where the numbers come from.
+    pub source: SString,
 }
 
 /// `[[hazard.zones]]`: a region struck (common cause) with some probability; each
@@ -541,6 +657,8 @@ pub struct Merged {
     pub ministries: Vec<Located<MinistryDef>>,
     pub services: Vec<Located<ServiceDef>>,
     pub zones: Vec<Located<ZoneDef>>,
+    pub ground_motion: Option<Located<GroundMotionDef>>,
+    pub fragility: Vec<Located<FragilityDef>>,
     pub options: Vec<Located<OptionDef>>,
     pub table7: Option<Located<Table7Def>>,
 }
@@ -735,6 +853,16 @@ fn load_file(
     if let Some(h) = raw.hazard {
         out.zones
             .extend(h.zones.into_iter().map(|item| Located { file, item }));
+        if let Some(g) = h.ground_motion {
+            once(
+                "hazard.ground_motion",
+                out.ground_motion.is_some(),
+                g.mw.span().start,
+            )?;
+            out.ground_motion = Some(Located { file, item: g });
+        }
+        out.fragility
+            .extend(h.fragility.into_iter().map(|item| Located { file, item }));
     }
     out.options
         .extend(raw.options.into_iter().map(|item| Located { file, item }));

@@ -4,5 +4,6 @@
 mod bad_input;
 mod common;
 mod determinism;
+mod ground_motion;
 mod statistics;
 mod table7;
