@@ -160,5 +160,25 @@ fn bench_gmpe(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench_field, bench_gmpe);
+/// The sampler the engine uses above 400 locations: Vecchia with 24 neighbours, including
+/// drawing the 2,000 standard normals.
+fn bench_vecchia(c: &mut Criterion) {
+    let s = sites(N_SITES);
+    let v = bcpsim::groundmotion::Vecchia::new(&s, 25.7, 24).expect("vecchia");
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(3);
+    let mut z = vec![0.0; N_SITES];
+    let mut scratch = Vec::with_capacity(N_SITES);
+    let mut out = vec![0.0; N_SITES];
+    c.bench_function("field_vecchia_m24_2000_sites", |b| {
+        b.iter(|| {
+            for x in z.iter_mut() {
+                *x = Truncation::Resample(3.0).draw(&mut || rng.sample(rand_distr::StandardNormal));
+            }
+            v.correlate(&z, &mut scratch, &mut out);
+            black_box(&out);
+        })
+    });
+}
+
+criterion_group!(benches, bench_field, bench_gmpe, bench_vecchia);
 criterion_main!(benches);

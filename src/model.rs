@@ -337,13 +337,54 @@ pub struct GroundMotionModel {
     pub ln_median: Vec<f64>,
     /// Per site: total sigma of ln.
     pub sigma_ln: Vec<f64>,
+    /// Per site: ln median and sigma of PGA (g), for grid-power fragility.
+    pub ln_median_pga: Vec<f64>,
+    /// Per site: total sigma of ln PGA.
+    pub sigma_ln_pga: Vec<f64>,
+    /// The substation feeding each site, if `[hazard.power]` is given.
+    pub power: Option<Fragility>,
+    /// Stable keys of each site's grid supply draw.
+    pub(crate) power_keys: Vec<u64>,
     /// Per site: index of its location in the correlated field.
     pub site_point: Vec<u32>,
     /// Stable keys of the field's locations (their first site's id).
     pub(crate) point_keys: Vec<u64>,
     /// Correlation of the within-event residuals over the distinct locations.
-    pub correlation: gm::SpatialCorrelation,
+    pub field: Field,
     pub(crate) key: u64,
+}
+
+/// Up to this many distinct locations the field is sampled exactly (n^2 / 2 work per trial);
+/// beyond, by Vecchia's nearest-neighbour approximation (n m work).
+pub const EXACT_FIELD_MAX_POINTS: usize = 400;
+/// Neighbours per location in the Vecchia approximation.
+pub const VECCHIA_NEIGHBOURS: usize = 24;
+
+/// How the within-event field is sampled.
+#[derive(Debug, Clone)]
+pub enum Field {
+    /// Exact Cholesky factor.
+    Exact(gm::SpatialCorrelation),
+    /// Nearest-neighbour approximation, for many locations.
+    Vecchia(gm::Vecchia),
+}
+
+impl Field {
+    /// Number of locations.
+    pub fn n_points(&self) -> usize {
+        match self {
+            Field::Exact(c) => c.n_sites(),
+            Field::Vecchia(v) => v.n_sites(),
+        }
+    }
+
+    /// `out` = correlated field from independent standard normals `z`.
+    pub fn correlate(&self, z: &[f64], scratch: &mut Vec<f64>, out: &mut [f64]) {
+        match self {
+            Field::Exact(c) => c.correlate(z, out),
+            Field::Vecchia(v) => v.correlate(z, scratch, out),
+        }
+    }
 }
 
 /// A class's fragility: the curve at which it stops working, and all four for reports.
@@ -1136,6 +1177,45 @@ impl Builder<'_> {
                 Some("sites must lie within 1000 km of the rupture".into()),
             )
         })?;
+        let mut ln_median_pga = vec![0.0; sites.len()];
+        let mut sigma_ln_pga = vec![0.0; sites.len()];
+        gm::ln_median_and_sigma_many(
+            &rupture.event_params(),
+            gm::Imt::Pga,
+            &rrup,
+            &vs30,
+            gm::SiteAmplification::default(),
+            &mut ln_median_pga,
+            &mut sigma_ln_pga,
+        )
+        .map_err(|e| {
+            self.err(
+                sp(f, &d.mw),
+                format!("ground motion cannot be computed for every site: {e}"),
+                None,
+            )
+        })?;
+        let power = match &self.m.power {
+            None => None,
+            Some(pw) => Some(self.curves(
+                pw.file,
+                "the grid supply ([hazard.power])",
+                pw.item.measure,
+                &pw.item.medians,
+                &pw.item.dispersions,
+                pw.item.fails_from,
+                &pw.item.source,
+            )?),
+        };
+        if let Some(p) = &power {
+            if p.measure == gm::FragilityMeasure::JmaIntensity && imt == gm::Imt::Pga {
+                return Err(self.err(
+                    sp(f, &d.mw),
+                    "[hazard.power] curves in JMA intensity need a PGV field",
+                    Some("set imt = \"pgv\" or give the curves in pga_g".into()),
+                ));
+            }
+        }
         // Sites at the same place share one value of the field.
         let mut points: Vec<(f64, f64)> = Vec::new();
         let mut point_keys = Vec::new();
@@ -1151,13 +1231,14 @@ impl Builder<'_> {
                 }
             }
         }
-        let correlation = gm::SpatialCorrelation::jb2009(
-            &points,
-            gm::Jb2009 {
-                clustering: gm::Vs30Clustering::NotClustered,
-            },
-            imt,
-        )
+        let jb = gm::Jb2009 {
+            clustering: gm::Vs30Clustering::NotClustered,
+        };
+        let field = if points.len() <= EXACT_FIELD_MAX_POINTS {
+            gm::SpatialCorrelation::jb2009(&points, jb, imt).map(Field::Exact)
+        } else {
+            gm::Vecchia::new(&points, jb.range_km(imt), VECCHIA_NEIGHBOURS).map(Field::Vecchia)
+        }
         .map_err(|e| {
             self.err(
                 sp(f, &d.mw),
@@ -1175,11 +1256,68 @@ impl Builder<'_> {
             rrup_km: rrup,
             ln_median,
             sigma_ln,
+            ln_median_pga,
+            sigma_ln_pga,
+            power,
+            power_keys: sites.iter().map(|s| stable_key("power", &s.id)).collect(),
             site_point,
             point_keys,
-            correlation,
+            field,
             key: stable_key("ground-motion", "event"),
         }))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn curves(
+        &self,
+        f: usize,
+        what: &str,
+        measure: crate::scenario::MeasureDef,
+        medians: &Spanned<[f64; 4]>,
+        dispersions: &Spanned<[f64; 4]>,
+        fails_from: crate::scenario::DamageDef,
+        source: &crate::scenario::SString,
+    ) -> Result<Fragility> {
+        if source.get_ref().trim().is_empty() {
+            return Err(self.err(
+                sp(f, source),
+                format!("{what} does not say where its numbers come from"),
+                Some("cite a source or mark \"assumption: <why>\"".into()),
+            ));
+        }
+        let measure = match measure {
+            crate::scenario::MeasureDef::Jma => gm::FragilityMeasure::JmaIntensity,
+            crate::scenario::MeasureDef::PgvCms => gm::FragilityMeasure::PgvCmS,
+            crate::scenario::MeasureDef::PgaG => gm::FragilityMeasure::PgaG,
+        };
+        let (m4, d4) = (*medians.get_ref(), *dispersions.get_ref());
+        for k in 0..4 {
+            let bad_m = !m4[k].is_finite()
+                || (measure != gm::FragilityMeasure::JmaIntensity && m4[k] <= 0.0)
+                || (k > 0 && m4[k] < m4[k - 1]);
+            if bad_m {
+                return Err(self.err(sp(f, medians), format!("{what}: medians must be finite, positive for PGA/PGV, and non-decreasing from slight to complete; found {m4:?}"), None));
+            }
+            if !d4[k].is_finite() || d4[k] <= 0.0 {
+                return Err(self.err(
+                    sp(f, dispersions),
+                    format!("{what}: dispersions must be finite and > 0, found {d4:?}"),
+                    None,
+                ));
+            }
+        }
+        let fails_from = match fails_from {
+            crate::scenario::DamageDef::Slight => 0,
+            crate::scenario::DamageDef::Moderate => 1,
+            crate::scenario::DamageDef::Extensive => 2,
+            crate::scenario::DamageDef::Complete => 3,
+        };
+        Ok(Fragility {
+            measure,
+            medians: m4,
+            dispersions: d4,
+            fails_from,
+        })
     }
 
     fn fragility(
@@ -1207,53 +1345,32 @@ impl Builder<'_> {
                     None,
                 ));
             }
-            if d.source.get_ref().trim().is_empty() {
-                return Err(self.err(
-                    sp(f, &d.source),
-                    format!("fragility of `{cname}` does not say where its numbers come from"),
-                    Some("cite a source or mark \"assumption: <why>\"".into()),
-                ));
-            }
-            let measure = match d.measure {
-                crate::scenario::MeasureDef::Jma => gm::FragilityMeasure::JmaIntensity,
-                crate::scenario::MeasureDef::PgvCms => gm::FragilityMeasure::PgvCmS,
-                crate::scenario::MeasureDef::PgaG => gm::FragilityMeasure::PgaG,
-            };
+            let fr_curves = self.curves(
+                f,
+                &format!("fragility of `{cname}`"),
+                d.measure,
+                &d.medians,
+                &d.dispersions,
+                d.fails_from,
+                &d.source,
+            )?;
             if let Some(g) = ground_motion {
                 let ok = match g.imt {
-                    gm::Imt::Pgv => measure != gm::FragilityMeasure::PgaG,
-                    gm::Imt::Pga => measure == gm::FragilityMeasure::PgaG,
+                    gm::Imt::Pgv => fr_curves.measure != gm::FragilityMeasure::PgaG,
+                    gm::Imt::Pga => fr_curves.measure == gm::FragilityMeasure::PgaG,
                 };
                 if !ok {
                     return Err(self.err(sp(f, &d.class), format!("fragility of `{cname}` is in a measure the ground-motion field does not sample"), Some("a PGV field serves `jma` and `pgv_cms` curves; set `imt = \"pga\"` for `pga_g` curves".into())));
                 }
             }
-            let medians = *d.medians.get_ref();
-            let dispersions = *d.dispersions.get_ref();
-            for k in 0..4 {
-                let (m, b) = (medians[k], dispersions[k]);
-                let bad_m = !m.is_finite()
-                    || (measure != gm::FragilityMeasure::JmaIntensity && m <= 0.0)
-                    || (k > 0 && m < medians[k - 1]);
-                if bad_m {
-                    return Err(self.err(sp(f, &d.medians), format!("fragility of `{cname}`: medians must be finite, positive for PGA/PGV, and non-decreasing from slight to complete; found {medians:?}"), None));
-                }
-                if !b.is_finite() || b <= 0.0 {
-                    return Err(self.err(sp(f, &d.dispersions), format!("fragility of `{cname}`: dispersions must be finite and > 0, found {dispersions:?}"), None));
-                }
-            }
-            let fails_from = match d.fails_from {
-                crate::scenario::DamageDef::Slight => 0,
-                crate::scenario::DamageDef::Moderate => 1,
-                crate::scenario::DamageDef::Extensive => 2,
-                crate::scenario::DamageDef::Complete => 3,
-            };
-            out[ci] = Some(Fragility {
-                measure,
-                medians,
-                dispersions,
-                fails_from,
-            });
+            out[ci] = Some(fr_curves);
+        }
+        if let (Some(pw), None) = (&self.m.power, ground_motion) {
+            return Err(self.err(
+                sp(pw.file, &pw.item.source),
+                "[hazard.power] needs a [hazard.ground_motion] earthquake",
+                None,
+            ));
         }
         if !self.m.fragility.is_empty() && ground_motion.is_none() {
             let fr = &self.m.fragility[0];

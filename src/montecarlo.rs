@@ -67,6 +67,9 @@ pub struct Workspace {
     /// ln of the sampled measure at each site (when `quake`).
     pub site_ln: Vec<f64>,
     gm_p: Vec<f64>,
+    scratch: Vec<f64>,
+    /// Per site: grid power available at the moment of the quake.
+    pub grid_up: Vec<bool>,
 }
 
 impl Workspace {
@@ -86,6 +89,8 @@ impl Workspace {
             field: vec![0.0; gm_points(model)],
             site_ln: vec![0.0; model.sites.len()],
             gm_p: vec![0.0; model.gm_pairs.len()],
+            scratch: Vec::with_capacity(gm_points(model)),
+            grid_up: vec![true; model.sites.len()],
         }
     }
 
@@ -127,7 +132,7 @@ fn gm_points(model: &Model) -> usize {
     model
         .ground_motion
         .as_ref()
-        .map(|g| g.correlation.n_sites())
+        .map(|g| g.field.n_points())
         .unwrap_or(0)
 }
 
@@ -170,7 +175,7 @@ pub fn sample_ground_motion(model: &Model, trial_seed: u64, ws: &mut Workspace) 
     for (z, &k) in ws.z.iter_mut().zip(&g.point_keys) {
         *z = truncated_normal(trial_seed, k, 0, g.truncation);
     }
-    g.correlation.correlate(&ws.z, &mut ws.field);
+    g.field.correlate(&ws.z, &mut ws.scratch, &mut ws.field);
     let (ft, fp) = (
         g.between_event_share.sqrt(),
         (1.0 - g.between_event_share).sqrt(),
@@ -178,6 +183,33 @@ pub fn sample_ground_motion(model: &Model, trial_seed: u64, ws: &mut Workspace) 
     for (s, ln) in ws.site_ln.iter_mut().enumerate() {
         let w = ws.field[g.site_point[s] as usize];
         *ln = g.ln_median[s] + g.sigma_ln[s] * (ft * eta + fp * w);
+    }
+}
+
+/// Grid power per site at t = 0 (`ws.grid_up`), from the sampled field and the supplying
+/// substation's fragility. PGA residuals are taken equal, in standard deviations, to the
+/// sampled measure's (an assumption: the two are strongly but not perfectly correlated).
+pub fn sample_grid_power(model: &Model, trial_seed: u64, ws: &mut Workspace) {
+    ws.grid_up.iter_mut().for_each(|g| *g = true);
+    let Some(g) = &model.ground_motion else {
+        return;
+    };
+    let Some(f) = &g.power else {
+        return;
+    };
+    if !ws.quake {
+        return;
+    }
+    for s in 0..ws.grid_up.len() {
+        let eps = (ws.site_ln[s] - g.ln_median[s]) / g.sigma_ln[s];
+        let x = match f.measure {
+            crate::groundmotion::FragilityMeasure::PgaG => {
+                (g.ln_median_pga[s] + g.sigma_ln_pga[s] * eps).exp()
+            }
+            m => measure_value(ws.site_ln[s], m),
+        };
+        let p = f.exceedance(f.fails_from, x);
+        ws.grid_up[s] = uniform(trial_seed, g.power_keys[s], 0) >= p;
     }
 }
 
@@ -207,6 +239,7 @@ pub fn run_trial(model: &Model, seed: u64, trial: u64, ws: &mut Workspace) {
         ws.struck[i] = uniform(ts, z.key, 0) < z.p_event;
     }
     sample_ground_motion(model, ts, ws);
+    sample_grid_power(model, ts, ws);
     if ws.quake {
         let g = model
             .ground_motion

@@ -172,6 +172,40 @@ pub struct KansaiCountRow {
     pub probability_at_least: f64,
 }
 
+/// One row of `power.csv`: grid power lost at the moment of the quake.
+#[derive(Debug, Serialize)]
+pub struct PowerRow {
+    /// Site id.
+    pub site: String,
+    /// Region id.
+    pub region: String,
+    /// Probability the site's substation no longer supplies it at t = 0.
+    pub p_grid_power_lost: f64,
+    /// Lower 95 % Wilson bound.
+    pub ci_low: f64,
+    /// Upper 95 % Wilson bound.
+    pub ci_high: f64,
+}
+
+/// Rows of `power.csv`.
+pub fn power_rows(model: &Model, t: &Tally) -> Vec<PowerRow> {
+    model
+        .sites
+        .iter()
+        .zip(&t.grid_lost)
+        .map(|(s, &k)| {
+            let p = Proportion::new(k, t.trials);
+            PowerRow {
+                site: s.id.clone(),
+                region: model.regions[s.region].id.clone(),
+                p_grid_power_lost: r6(p.p),
+                ci_low: r6(p.low),
+                ci_high: r6(p.high),
+            }
+        })
+        .collect()
+}
+
 /// Rows of `summary.csv`.
 pub fn summary_rows(model: &Model, t: &Tally) -> Vec<SummaryRow> {
     model
@@ -310,6 +344,13 @@ pub fn write_tables(out: &OutDir, model: &Model, t: &Tally) -> Result<()> {
     if !model.ministries.is_empty() {
         out.write_csv("ministries.csv", &ministry_rows(model, t))?;
         out.write_csv("kansai_ministries.csv", &kansai_rows(t))?;
+    }
+    if model
+        .ground_motion
+        .as_ref()
+        .is_some_and(|g| g.power.is_some())
+    {
+        out.write_csv("power.csv", &power_rows(model, t))?;
     }
     Ok(())
 }

@@ -393,6 +393,24 @@ pub struct HazardDef {
     /// Fragility curves per component class, for the ground-motion hazard.
     #[serde(default)]
     pub fragility: Vec<FragilityDef>,
+    /// Grid power at the moment of the quake: each site's supplying substation.
+    pub power: Option<PowerDef>,
+}
+
+/// `[hazard.power]`: the substation that feeds each site, with its fragility.
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct PowerDef {
+    /// Measure of the curves (`pga_g` for HAZUS substations).
+    pub measure: MeasureDef,
+    /// Medians for slight, moderate, extensive, complete.
+    pub medians: Spanned<[f64; 4]>,
+    /// Dispersions, same order.
+    pub dispersions: Spanned<[f64; 4]>,
+    /// The damage state from which the substation no longer supplies the site.
+    pub fails_from: DamageDef,
+    /// Where the numbers come from.
+    pub source: SString,
 }
 
 /// Tectonic type of an earthquake.
@@ -659,6 +677,7 @@ pub struct Merged {
     pub zones: Vec<Located<ZoneDef>>,
     pub ground_motion: Option<Located<GroundMotionDef>>,
     pub fragility: Vec<Located<FragilityDef>>,
+    pub power: Option<Located<PowerDef>>,
     pub options: Vec<Located<OptionDef>>,
     pub table7: Option<Located<Table7Def>>,
 }
@@ -863,6 +882,10 @@ fn load_file(
         }
         out.fragility
             .extend(h.fragility.into_iter().map(|item| Located { file, item }));
+        if let Some(pw) = h.power {
+            once("hazard.power", out.power.is_some(), pw.source.span().start)?;
+            out.power = Some(Located { file, item: pw });
+        }
     }
     out.options
         .extend(raw.options.into_iter().map(|item| Located { file, item }));

@@ -35,6 +35,9 @@ pub struct Tally {
     pub event: Vec<u64>,
     /// Trials by number of ministries able to work from Kansai (index 0..=ministries).
     pub kansai_ministries: Vec<u64>,
+    /// Trials in which each site lost grid power at the moment of the quake.
+    #[serde(default)]
+    pub grid_lost: Vec<u64>,
 }
 
 impl Tally {
@@ -45,6 +48,7 @@ impl Tally {
             service_up: vec![0; model.services.len()],
             event: vec![0; model.events.len()],
             kansai_ministries: vec![0; model.ministries.len() + 1],
+            grid_lost: vec![0; model.sites.len()],
         }
     }
 
@@ -63,6 +67,9 @@ impl Tally {
             .filter(|m| ws.service_up[m.work_from_kansai])
             .count();
         self.kansai_ministries[k] += 1;
+        for (c, &up) in self.grid_lost.iter_mut().zip(&ws.grid_up) {
+            *c += u64::from(!up);
+        }
     }
 
     /// Adds another tally of the same shape.
@@ -71,6 +78,7 @@ impl Tally {
         add(&mut self.service_up, &other.service_up);
         add(&mut self.event, &other.event);
         add(&mut self.kansai_ministries, &other.kansai_ministries);
+        add(&mut self.grid_lost, &other.grid_lost);
     }
 
     /// Whether two tallies have the same shape (same model).
@@ -78,6 +86,7 @@ impl Tally {
         self.service_up.len() == other.service_up.len()
             && self.event.len() == other.event.len()
             && self.kansai_ministries.len() == other.kansai_ministries.len()
+            && self.grid_lost.len() == other.grid_lost.len()
     }
 }
 

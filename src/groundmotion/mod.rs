@@ -28,6 +28,7 @@ pub mod fragility;
 pub mod intensity;
 pub mod rupture;
 pub mod si_midorikawa;
+pub mod vecchia;
 
 pub use correlation::{Jb2009, ResidualSplit, SpatialCorrelation, Truncation, Vs30Clustering};
 pub use fragility::{
@@ -41,6 +42,7 @@ pub use rupture::{
 pub use si_midorikawa::{
     ln_median_and_sigma_many, median_and_sigma, median_and_sigma_with, SiteAmplification,
 };
+pub use vecchia::Vecchia;
 
 use serde::{Deserialize, Serialize};
 

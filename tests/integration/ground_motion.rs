@@ -200,3 +200,64 @@ fn ground_motion_out_of_range_is_bad_input() {
         assert!(err.contains("gm.toml:") && err.contains(needle), "{bad}: {err}");
     }
 }
+
+#[test]
+fn grid_power_at_the_quake_is_lost_in_the_capital_not_in_kansai() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("run");
+    bcpsim()
+        .arg("run")
+        .arg(scenario("case1-gm.toml"))
+        .args([
+            "--trials",
+            "3000",
+            "--quiet",
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .assert()
+        .success();
+    let mut r = csv::Reader::from_path(out.join("power.csv")).unwrap();
+    let mut seen = 0;
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        let p: f64 = rec[2].parse().unwrap();
+        match &rec[1] {
+            "capital" => assert!(p > 0.5, "{rec:?}"),
+            "kansai" => assert!(p < 0.01, "{rec:?}"),
+            _ => {}
+        }
+        seen += 1;
+    }
+    assert_eq!(seen, 14);
+}
+
+#[test]
+fn ground_motion_runs_are_identical_for_one_and_two_threads() {
+    let d = tempfile::tempdir().unwrap();
+    for t in ["1", "2"] {
+        bcpsim()
+            .arg("run")
+            .arg(scenario("case2-gm.toml"))
+            .args([
+                "--trials",
+                "9000",
+                "--seed",
+                "3",
+                "--quiet",
+                "--threads",
+                t,
+                "--out",
+            ])
+            .arg(d.path().join(t))
+            .assert()
+            .success();
+    }
+    for f in ["summary.csv", "ministries.csv", "power.csv"] {
+        assert_eq!(
+            std::fs::read(d.path().join("1").join(f)).unwrap(),
+            std::fs::read(d.path().join("2").join(f)).unwrap(),
+            "{f}"
+        );
+    }
+}
