@@ -28,6 +28,7 @@ pub mod geo;
 pub mod groundmotion;
 pub mod model;
 pub mod montecarlo;
+pub mod recovery;
 pub mod report;
 pub mod scenario;
 pub mod stats;

@@ -134,6 +134,8 @@ pub struct Node {
     pub name_en: String,
     /// Japanese name.
     pub name_ja: String,
+    /// The ministry or node it belongs to (whose contact is called about its faults).
+    pub owner: String,
     pub(crate) key: u64,
 }
 
@@ -307,6 +309,8 @@ pub struct Model {
     pub ground_motion: Option<GroundMotionModel>,
     /// Fragility per class index (for the ground-motion hazard).
     pub fragility: Vec<Option<Fragility>>,
+    /// Recovery over time, if the scenario has a `[recovery]` table.
+    pub recovery: Option<crate::recovery::Recovery>,
     /// Per node, what the trial loop needs, precomputed (see [`HotNode`]).
     pub(crate) hot: Vec<HotNode>,
     /// Hazards per alternative site of nodes placed by an unknown.
@@ -420,6 +424,8 @@ impl Fragility {
 /// How a node at one site can be hit.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct SiteHazard {
+    /// Site index.
+    pub(crate) site: u32,
     /// Zone index, or `u32::MAX`.
     pub(crate) zone: u32,
     /// Failure probability when the zone is struck.
@@ -891,6 +897,7 @@ impl Builder<'_> {
                 exists_p: ns.exists_p,
                 name_en: ns.name_en.clone(),
                 name_ja: ns.name_ja.clone(),
+                owner: ns.owner.clone(),
                 key: stable_key("node", &ns.id),
             });
         }
@@ -976,7 +983,12 @@ impl Builder<'_> {
             } else {
                 u32::MAX
             };
-            SiteHazard { zone, p, gm_pair }
+            SiteHazard {
+                site: site as u32,
+                zone,
+                p,
+                gm_pair,
+            }
         };
         let hot = nodes
             .iter()
@@ -1043,8 +1055,10 @@ impl Builder<'_> {
             gm_pairs,
             ground_motion,
             fragility,
+            recovery: None,
         };
         self.compile(&mut model, services)?;
+        model.recovery = self.recovery(&model)?;
         Ok(model)
     }
 
@@ -1377,6 +1391,332 @@ impl Builder<'_> {
             return Err(self.err(sp(fr.file, &fr.item.class), "fragility curves are given but there is no [hazard.ground_motion] earthquake to use them", Some("add [hazard.ground_motion] or remove [[hazard.fragility]]".into())));
         }
         Ok(out)
+    }
+
+    fn recovery(&self, model: &Model) -> Result<Option<crate::recovery::Recovery>> {
+        use crate::recovery::{self as rc, calendar::Calendar};
+        let Some(rl) = &self.m.recovery else {
+            return Ok(None);
+        };
+        let f = rl.file;
+        let d = &rl.item;
+        let src_ok = |s: &crate::scenario::SString, what: &str| -> Result<()> {
+            if s.get_ref().trim().is_empty() {
+                Err(self.err(
+                    sp(f, s),
+                    format!("{what} does not say where its numbers come from"),
+                    Some("cite a source or mark \"assumption: <why>\"".into()),
+                ))
+            } else {
+                Ok(())
+            }
+        };
+        src_ok(&d.source, "[recovery]")?;
+        let positive = |v: &crate::scenario::SF64, what: &str, lo: f64, hi: f64| -> Result<f64> {
+            let x = *v.get_ref();
+            if !x.is_finite() || x < lo || x > hi {
+                Err(self.err(
+                    sp(f, v),
+                    format!("{what} must be in [{lo}, {hi}], found {x}"),
+                    None,
+                ))
+            } else {
+                Ok(x)
+            }
+        };
+        let duration = |v: &Spanned<crate::scenario::DurationDef>,
+                        what: &str|
+         -> Result<rc::Duration> {
+            let x = v.get_ref();
+            if !x.median_hours.is_finite()
+                || x.median_hours < 0.0
+                || !x.beta.is_finite()
+                || x.beta < 0.0
+                || x.beta > 5.0
+            {
+                return Err(self.err(sp(f, v), format!("{what}: median_hours must be >= 0 and beta in [0, 5], found median_hours = {}, beta = {}", x.median_hours, x.beta), None));
+            }
+            Ok(rc::Duration {
+                median_hours: x.median_hours,
+                beta: x.beta,
+            })
+        };
+        let horizon = match &d.horizon_hours {
+            Some(h) => positive(h, "horizon_hours", 1.0, 87_600.0)?,
+            None => 720.0,
+        };
+        let checkpoints = match &d.checkpoints_hours {
+            None => [0.0, 1.0, 3.0, 6.0, 12.0, 24.0, 72.0, 168.0, 336.0, 720.0]
+                .into_iter()
+                .filter(|&c| c <= horizon)
+                .collect(),
+            Some(c) => {
+                let v = c.get_ref().clone();
+                if v.is_empty()
+                    || v.iter().any(|x| !x.is_finite() || *x < 0.0 || *x > horizon)
+                    || v.windows(2).any(|w| w[1] <= w[0])
+                {
+                    return Err(self.err(sp(f, c), format!("checkpoints_hours must be increasing times in [0, {horizon}], found {v:?}"), None));
+                }
+                v
+            }
+        };
+        let start = match d.start.get_ref().as_str() {
+            "sampled" => rc::Start::Sampled,
+            s => rc::Start::Fixed(
+                Calendar::parse(s).map_err(|e| self.err(sp(f, &d.start), e.0, None))?,
+            ),
+        };
+        let detection = match &d.detection {
+            Some(x) => duration(x, "detection")?,
+            None => rc::Duration {
+                median_hours: 0.1,
+                beta: 0.0,
+            },
+        };
+        let contact_p = prob(
+            self.src,
+            sp(f, &d.contact_p),
+            "contact_p",
+            *d.contact_p.get_ref(),
+        )?;
+        let router_restart = match &d.router_restart_hours {
+            Some(x) => positive(x, "router_restart_hours", 0.0, 100.0)?,
+            None => 10.0 / 60.0,
+        };
+        let relocation = duration(&d.relocation, "relocation")?;
+        let default_rto = match &d.default_rto_hours {
+            Some(x) => positive(x, "default_rto_hours", 0.0, 87_600.0)?,
+            None => 72.0,
+        };
+        let mut pools: Vec<rc::Pool> = Vec::new();
+        for c in &d.crews {
+            src_ok(&c.source, "a crew pool")?;
+            let id = c.id.get_ref();
+            if pools.iter().any(|p| &p.id == id) {
+                return Err(self.err(
+                    sp(f, &c.id),
+                    format!("crew pool `{id}` is defined twice"),
+                    None,
+                ));
+            }
+            let count = *c.count.get_ref();
+            if !(1..=100_000).contains(&count) {
+                return Err(self.err(
+                    sp(f, &c.count),
+                    format!("count must be a whole number >= 1, found {count}"),
+                    None,
+                ));
+            }
+            pools.push(rc::Pool {
+                id: id.clone(),
+                count: count as u32,
+                travel: duration(&c.travel, "travel")?,
+            });
+        }
+        let class_of = |c: &crate::scenario::SString| -> Result<usize> {
+            model
+                .classes
+                .iter()
+                .position(|x| x == c.get_ref())
+                .ok_or_else(|| {
+                    self.err(
+                        sp(f, c),
+                        format!("undefined class `{}`", c.get_ref()),
+                        did_you_mean(c.get_ref(), model.classes.iter().map(String::as_str)),
+                    )
+                })
+        };
+        let mut repair = vec![None; model.classes.len()];
+        for rp in &d.repair {
+            src_ok(&rp.source, "a repair entry")?;
+            let c = class_of(&rp.class)?;
+            if repair[c].is_some() {
+                return Err(self.err(
+                    sp(f, &rp.class),
+                    format!("class `{}` has two repair entries", rp.class.get_ref()),
+                    None,
+                ));
+            }
+            let pool = pools
+                .iter()
+                .position(|p| &p.id == rp.crew.get_ref())
+                .ok_or_else(|| {
+                    self.err(
+                        sp(f, &rp.crew),
+                        format!("undefined crew pool `{}`", rp.crew.get_ref()),
+                        did_you_mean(rp.crew.get_ref(), pools.iter().map(|p| p.id.as_str())),
+                    )
+                })?;
+            repair[c] = Some(rc::Repair {
+                duration: duration(&rp.duration, "repair duration")?,
+                priority: rp.priority,
+                pool,
+            });
+        }
+        let mut grid = vec![None; model.regions.len()];
+        for g in &d.grid {
+            src_ok(&g.source, "a grid entry")?;
+            let region = model
+                .regions
+                .iter()
+                .position(|r| &r.id == g.region.get_ref())
+                .ok_or_else(|| {
+                    self.err(
+                        sp(f, &g.region),
+                        format!("undefined region `{}`", g.region.get_ref()),
+                        did_you_mean(
+                            g.region.get_ref(),
+                            model.regions.iter().map(|r| r.id.as_str()),
+                        ),
+                    )
+                })?;
+            if grid[region].is_some() {
+                return Err(self.err(
+                    sp(f, &g.region),
+                    format!("region `{}` has two grid entries", g.region.get_ref()),
+                    None,
+                ));
+            }
+            grid[region] = Some(rc::Grid {
+                p_outage: prob(
+                    self.src,
+                    sp(f, &g.p_outage),
+                    "p_outage",
+                    *g.p_outage.get_ref(),
+                )?,
+                restore: duration(&g.restore, "restore")?,
+            });
+        }
+        let mut generators = vec![None; model.classes.len()];
+        for g in &d.generators {
+            src_ok(&g.source, "a generator entry")?;
+            let c = class_of(&g.class)?;
+            if generators[c].is_some() {
+                return Err(self.err(
+                    sp(f, &g.class),
+                    format!("class `{}` has two generator entries", g.class.get_ref()),
+                    None,
+                ));
+            }
+            generators[c] = Some(rc::Generator {
+                fuel_hours: positive(&g.fuel_hours, "fuel_hours", 0.0, 87_600.0)?,
+                p_refuel: prob(
+                    self.src,
+                    sp(f, &g.p_refuel),
+                    "p_refuel",
+                    *g.p_refuel.get_ref(),
+                )?,
+                refuel: duration(&g.refuel, "refuel")?,
+            });
+        }
+        let mut rto = vec![default_rto; model.services.len()];
+        for r in &d.rto {
+            let pat = r.service.get_ref();
+            let hours = positive(&r.hours, "hours", 0.0, 87_600.0)?;
+            let mut any = false;
+            for (s, svc) in model.services.iter().enumerate() {
+                if glob(pat, &svc.id) {
+                    rto[s] = hours;
+                    any = true;
+                }
+            }
+            if !any {
+                return Err(self.err(
+                    sp(f, &r.service),
+                    format!("`{pat}` matches no service"),
+                    did_you_mean(pat, model.services.iter().map(|s| s.id.as_str())),
+                ));
+            }
+        }
+        let n = model.nodes.len();
+        let mut staff_of = vec![None; n];
+        for (mi, m) in model.ministries.iter().enumerate() {
+            if let Some(i) = model
+                .nodes
+                .iter()
+                .position(|x| x.id == format!("{}.staff", m.id))
+            {
+                staff_of[i] = Some(mi as u32);
+            }
+        }
+        let mut nq = Vec::new();
+        for (q, path) in model.paths.iter().enumerate() {
+            let nodes: Vec<usize> = match &path.eval {
+                PathEval::Sets { nodes, .. } => nodes.iter().map(|&v| v as usize).collect(),
+                PathEval::Search { .. } => path.relevant.clone(),
+            };
+            nq.extend(nodes.into_iter().map(|v| (v as u32, q as u32)));
+        }
+        let mut ns = Vec::new();
+        let mut qs = Vec::new();
+        for (s, svc) in model.services.iter().enumerate() {
+            for op in &svc.program {
+                match *op {
+                    Op::Up(v) => ns.push((v, s as u32)),
+                    Op::Path(q) => qs.push((q, s as u32)),
+                    _ => {}
+                }
+            }
+        }
+        ns.sort_unstable();
+        ns.dedup();
+        qs.sort_unstable();
+        qs.dedup();
+        Ok(Some(rc::Recovery {
+            horizon,
+            checkpoints,
+            start,
+            detection,
+            contact_p,
+            router_restart,
+            relocation,
+            rto,
+            repair,
+            pools,
+            grid,
+            generators,
+            needs_power: model
+                .nodes
+                .iter()
+                // Lines are powered at their ends (carrier offices, routers).
+                .map(|x| {
+                    x.class.is_some()
+                        && x.placement != Placement::Nowhere
+                        && x.kind != NodeKind::Line
+                })
+                .collect(),
+            is_router: model
+                .nodes
+                .iter()
+                .map(|x| x.kind == NodeKind::Router)
+                .collect(),
+            staff_of,
+            owner_key: model
+                .nodes
+                .iter()
+                .map(|x| stable_key("owner", &x.owner))
+                .collect(),
+            node_queries: rc::csr(n, &nq),
+            node_services: rc::csr(n, &ns),
+            query_services: rc::csr(model.paths.len(), &qs),
+            site_nodes: {
+                let mut sn = Vec::new();
+                for (i, x) in model.nodes.iter().enumerate() {
+                    match &x.placement {
+                        Placement::Nowhere => {}
+                        Placement::Fixed(s) => sn.push((*s as u32, i as u32)),
+                        Placement::ByUnknown { sites, .. } => {
+                            let mut v: Vec<usize> = sites.clone();
+                            v.sort_unstable();
+                            v.dedup();
+                            sn.extend(v.into_iter().map(|s| (s as u32, i as u32)));
+                        }
+                    }
+                }
+                rc::csr(model.sites.len(), &sn)
+            },
+        }))
     }
 
     fn default_trials(&self) -> Result<u64> {
@@ -2387,6 +2727,31 @@ impl Builder<'_> {
             ));
         }
         Ok((specs, ministries, events))
+    }
+}
+
+/// `*` matches any run of characters; everything else matches itself.
+fn glob(pattern: &str, text: &str) -> bool {
+    match pattern.split_once('*') {
+        None => pattern == text,
+        Some((head, rest)) => {
+            let Some(mut t) = text.strip_prefix(head) else {
+                return false;
+            };
+            if rest.is_empty() {
+                return true;
+            }
+            loop {
+                if glob(rest, t) {
+                    return true;
+                }
+                let mut chars = t.chars();
+                if chars.next().is_none() {
+                    return false;
+                }
+                t = chars.as_str();
+            }
+        }
     }
 }
 

@@ -70,6 +70,25 @@ pub struct Workspace {
     scratch: Vec<f64>,
     /// Per site: grid power available at the moment of the quake.
     pub grid_up: Vec<bool>,
+    /// Per node: the component exists in this trial.
+    pub exists: Vec<bool>,
+    /// Per node: what failed it at t = 0.
+    pub cause: Vec<Cause>,
+    /// Per node: its site in this trial (`u32::MAX` when it has none).
+    pub node_site: Vec<u32>,
+    /// Scratch of the recovery stage, when the model has one.
+    pub recovery: Option<Box<crate::recovery::RecoveryWorkspace>>,
+}
+
+/// Why a node is down at the moment of the quake.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cause {
+    /// Not failed.
+    None,
+    /// A zone hazard struck its region and it failed.
+    Zone,
+    /// The shaking at its site damaged it past its fragility's failure state.
+    Shaking,
 }
 
 impl Workspace {
@@ -91,6 +110,13 @@ impl Workspace {
             gm_p: vec![0.0; model.gm_pairs.len()],
             scratch: Vec::with_capacity(gm_points(model)),
             grid_up: vec![true; model.sites.len()],
+            exists: vec![true; model.nodes.len()],
+            cause: vec![Cause::None; model.nodes.len()],
+            node_site: vec![u32::MAX; model.nodes.len()],
+            recovery: model
+                .recovery
+                .as_ref()
+                .map(|r| Box::new(crate::recovery::RecoveryWorkspace::new(model, r))),
         }
     }
 
@@ -101,27 +127,34 @@ impl Workspace {
 }
 
 /// Breadth-first search over up nodes: does some source reach some target?
-fn search(from: &[usize], to: &[usize], out: &[Vec<u32>], ws: &mut Workspace) -> bool {
-    ws.seen.iter_mut().for_each(|s| *s = false);
-    ws.queue.clear();
+fn search(
+    from: &[usize],
+    to: &[usize],
+    out: &[Vec<u32>],
+    alive: &[bool],
+    seen: &mut [bool],
+    queue: &mut Vec<u32>,
+) -> bool {
+    seen.iter_mut().for_each(|s| *s = false);
+    queue.clear();
     for &s in from {
-        if ws.alive[s] && !ws.seen[s] {
-            ws.seen[s] = true;
-            ws.queue.push(s as u32);
+        if alive[s] && !seen[s] {
+            seen[s] = true;
+            queue.push(s as u32);
         }
     }
     let mut head = 0;
-    while head < ws.queue.len() {
-        let v = ws.queue[head] as usize;
+    while head < queue.len() {
+        let v = queue[head] as usize;
         head += 1;
         if to.contains(&v) {
             return true;
         }
         for &w in &out[v] {
             let w = w as usize;
-            if ws.alive[w] && !ws.seen[w] {
-                ws.seen[w] = true;
-                ws.queue.push(w as u32);
+            if alive[w] && !seen[w] {
+                seen[w] = true;
+                queue.push(w as u32);
             }
         }
     }
@@ -259,64 +292,109 @@ pub fn run_trial(model: &Model, seed: u64, trial: u64, ws: &mut Workspace) {
         // shaking; each is a function of the node's key alone, so an option that changes
         // one node leaves every other draw where it was.
         let exists = n.exists_p >= 1.0 || uniform(ts, n.key, 0) < n.exists_p;
-        let h = match n.hazard {
+        ws.exists[i] = exists;
+        ws.cause[i] = Cause::None;
+        let (h, site) = match n.hazard {
             Hazard::Never => {
                 ws.alive[i] = exists;
+                ws.node_site[i] = node_site(model, i, &ws.choice);
                 continue;
             }
-            Hazard::Fixed(h) => h,
+            Hazard::Fixed(h) => (h, h.site),
             Hazard::ByUnknown { unknown, start } => {
-                model.alt_hazard[(start + u32::from(ws.choice[unknown as usize])) as usize]
+                let h = model.alt_hazard[(start + u32::from(ws.choice[unknown as usize])) as usize];
+                (h, h.site)
             }
         };
+        ws.node_site[i] = site;
         let zone_failed = h.zone != u32::MAX
             && ws.struck[h.zone as usize]
             && (h.p >= 1.0 || uniform(ts, n.key, 1) < h.p);
         let shaken_failed = ws.quake
             && h.gm_pair != u32::MAX
             && uniform(ts, n.key, 2) < ws.gm_p[h.gm_pair as usize];
+        if exists {
+            ws.cause[i] = if zone_failed {
+                Cause::Zone
+            } else if shaken_failed {
+                Cause::Shaking
+            } else {
+                Cause::None
+            };
+        }
         ws.alive[i] = exists && !zone_failed && !shaken_failed;
     }
     evaluate(model, ws);
 }
 
+/// The site of node `i` given the unknowns' choices (`u32::MAX` when it has none).
+fn node_site(model: &Model, i: usize, choice: &[u16]) -> u32 {
+    match &model.nodes[i].placement {
+        crate::model::Placement::Nowhere => u32::MAX,
+        crate::model::Placement::Fixed(s) => *s as u32,
+        crate::model::Placement::ByUnknown { unknown, sites } => {
+            sites[choice[*unknown] as usize] as u32
+        }
+    }
+}
+
+/// Evaluates one path query from node states.
+pub(crate) fn eval_query(
+    q: &crate::model::PathQuery,
+    alive: &[bool],
+    seen: &mut [bool],
+    queue: &mut Vec<u32>,
+) -> bool {
+    match &q.eval {
+        PathEval::Sets { nodes, sets } => {
+            let mut up = 0u64;
+            for (k, &v) in nodes.iter().enumerate() {
+                up |= u64::from(alive[v as usize]) << k;
+            }
+            sets.iter().any(|&m| m & !up == 0)
+        }
+        PathEval::Search { out } => search(&q.from, &q.to, out, alive, seen, queue),
+    }
+}
+
+/// Runs a service's program over node states and path results.
+pub(crate) fn eval_program(
+    program: &[Op],
+    alive: &[bool],
+    path_up: &[bool],
+    stack: &mut Vec<bool>,
+) -> bool {
+    stack.clear();
+    for op in program {
+        match *op {
+            Op::Const(b) => stack.push(b),
+            Op::Up(n) => stack.push(alive[n as usize]),
+            Op::Path(q) => stack.push(path_up[q as usize]),
+            Op::Not => {
+                let v = stack.pop().unwrap_or(false);
+                stack.push(!v);
+            }
+            Op::And | Op::Or => {
+                let b = stack.pop().unwrap_or(false);
+                let a = stack.pop().unwrap_or(false);
+                stack.push(if matches!(op, Op::And) {
+                    a && b
+                } else {
+                    a || b
+                });
+            }
+        }
+    }
+    stack.pop().unwrap_or(false)
+}
+
 /// Evaluates every service from the node states in `ws.alive`.
 pub fn evaluate(model: &Model, ws: &mut Workspace) {
     for (qi, q) in model.paths.iter().enumerate() {
-        ws.path_up[qi] = match &q.eval {
-            PathEval::Sets { nodes, sets } => {
-                let mut up = 0u64;
-                for (k, &v) in nodes.iter().enumerate() {
-                    up |= u64::from(ws.alive[v as usize]) << k;
-                }
-                sets.iter().any(|&m| m & !up == 0)
-            }
-            PathEval::Search { out } => search(&q.from, &q.to, out, ws),
-        };
+        ws.path_up[qi] = eval_query(q, &ws.alive, &mut ws.seen, &mut ws.queue);
     }
     for (si, s) in model.services.iter().enumerate() {
-        ws.stack.clear();
-        for op in &s.program {
-            match *op {
-                Op::Const(b) => ws.stack.push(b),
-                Op::Up(n) => ws.stack.push(ws.alive[n as usize]),
-                Op::Path(q) => ws.stack.push(ws.path_up[q as usize]),
-                Op::Not => {
-                    let v = ws.stack.pop().unwrap_or(false);
-                    ws.stack.push(!v);
-                }
-                Op::And | Op::Or => {
-                    let b = ws.stack.pop().unwrap_or(false);
-                    let a = ws.stack.pop().unwrap_or(false);
-                    ws.stack.push(if matches!(op, Op::And) {
-                        a && b
-                    } else {
-                        a || b
-                    });
-                }
-            }
-        }
-        ws.service_up[si] = ws.stack.pop().unwrap_or(false);
+        ws.service_up[si] = eval_program(&s.program, &ws.alive, &ws.path_up, &mut ws.stack);
     }
 }
 
@@ -385,6 +463,19 @@ pub fn run_range_with(
                 for i in lo..hi {
                     run_trial(model, seed, i, ws);
                     t.record(model, ws);
+                    if let Some(rec) = &model.recovery {
+                        let mut rw = ws.recovery.take().expect("workspace has recovery");
+                        crate::recovery::simulate(
+                            model,
+                            rec,
+                            trial_seed(seed, i),
+                            ws,
+                            &mut rw,
+                            None,
+                        );
+                        t.record_recovery(rec, &rw);
+                        ws.recovery = Some(rw);
+                    }
                 }
                 progress(hi - lo);
                 t

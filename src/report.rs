@@ -206,6 +206,113 @@ pub fn power_rows(model: &Model, t: &Tally) -> Vec<PowerRow> {
         .collect()
 }
 
+/// One row of `availability.csv`.
+#[derive(Debug, Serialize)]
+pub struct AvailabilityRow {
+    /// Service id.
+    pub service: String,
+    /// Hours after the quake.
+    pub hours: f64,
+    /// Probability the service is up then.
+    pub probability_up: f64,
+    /// Lower 95 % Wilson bound.
+    pub ci_low: f64,
+    /// Upper 95 % Wilson bound.
+    pub ci_high: f64,
+}
+
+/// One row of `restoration.csv`.
+#[derive(Debug, Serialize)]
+pub struct RestorationRow {
+    /// Service id.
+    pub service: String,
+    /// Recovery-time objective, hours.
+    pub rto_hours: f64,
+    /// Probability of being restored (for good) within the RTO.
+    pub p_within_rto: f64,
+    /// Lower 95 % Wilson bound.
+    pub ci_low: f64,
+    /// Upper 95 % Wilson bound.
+    pub ci_high: f64,
+    /// Median time to restore, hours (upper edge of a 15-minute bin; inf: beyond the horizon).
+    pub ttr_p50_hours: f64,
+    /// 90th percentile.
+    pub ttr_p90_hours: f64,
+    /// 99th percentile.
+    pub ttr_p99_hours: f64,
+    /// Mean hours down within the horizon.
+    pub mean_downtime_hours: f64,
+}
+
+/// Rows of `availability.csv`.
+pub fn availability_rows(model: &Model, t: &Tally) -> Vec<AvailabilityRow> {
+    let Some(rec) = &model.recovery else {
+        return Vec::new();
+    };
+    let c = rec.checkpoints.len();
+    let mut rows = Vec::new();
+    for (s, svc) in model.services.iter().enumerate() {
+        for (k, &h) in rec.checkpoints.iter().enumerate() {
+            let p = Proportion::new(t.rec_up[s * c + k], t.trials);
+            rows.push(AvailabilityRow {
+                service: svc.id.clone(),
+                hours: h,
+                probability_up: r6(p.p),
+                ci_low: r6(p.low),
+                ci_high: r6(p.high),
+            });
+        }
+    }
+    rows
+}
+
+/// The `q` quantile of a time-to-restore histogram (infinite when beyond the horizon).
+pub fn ttr_quantile(hist: &[u64], trials: u64, q: f64) -> f64 {
+    let need = (q * trials as f64).ceil().max(1.0) as u64;
+    let mut acc = 0;
+    for (b, &c) in hist.iter().enumerate() {
+        acc += c;
+        if acc >= need {
+            return if b == hist.len() - 1 {
+                f64::INFINITY
+            } else {
+                b as f64 * crate::recovery::TTR_BIN_HOURS
+            };
+        }
+    }
+    f64::INFINITY
+}
+
+/// Rows of `restoration.csv`.
+pub fn restoration_rows(model: &Model, t: &Tally) -> Vec<RestorationRow> {
+    let Some(rec) = &model.recovery else {
+        return Vec::new();
+    };
+    let bins = rec.ttr_bins();
+    model
+        .services
+        .iter()
+        .enumerate()
+        .map(|(s, svc)| {
+            let hist = &t.rec_ttr[s * bins..(s + 1) * bins];
+            let p = Proportion::new(t.rec_within_rto[s], t.trials);
+            RestorationRow {
+                service: svc.id.clone(),
+                rto_hours: rec.rto[s],
+                p_within_rto: r6(p.p),
+                ci_low: r6(p.low),
+                ci_high: r6(p.high),
+                ttr_p50_hours: ttr_quantile(hist, t.trials, 0.5),
+                ttr_p90_hours: ttr_quantile(hist, t.trials, 0.9),
+                ttr_p99_hours: ttr_quantile(hist, t.trials, 0.99),
+                mean_downtime_hours: r6(t.rec_downtime_min[s] as f64
+                    / 60.0
+                    / t.trials.max(1) as f64),
+            }
+        })
+        .collect()
+}
+
 /// Rows of `summary.csv`.
 pub fn summary_rows(model: &Model, t: &Tally) -> Vec<SummaryRow> {
     model
@@ -351,6 +458,10 @@ pub fn write_tables(out: &OutDir, model: &Model, t: &Tally) -> Result<()> {
         .is_some_and(|g| g.power.is_some())
     {
         out.write_csv("power.csv", &power_rows(model, t))?;
+    }
+    if model.recovery.is_some() {
+        out.write_csv("availability.csv", &availability_rows(model, t))?;
+        out.write_csv("restoration.csv", &restoration_rows(model, t))?;
     }
     Ok(())
 }

@@ -69,6 +69,129 @@ pub struct RawFile {
     pub options: Vec<OptionDef>,
     /// How `bcpsim table7` places servers and interconnection points.
     pub table7: Option<Table7Def>,
+    /// Recovery over time after the quake.
+    pub recovery: Option<RecoveryDef>,
+}
+
+/// A lognormal duration: median hours and dispersion (standard deviation of ln).
+#[derive(Debug, Deserialize, Clone, Copy)]
+#[serde(deny_unknown_fields)]
+pub struct DurationDef {
+    /// Median, hours.
+    pub median_hours: f64,
+    /// Dispersion (beta); 0 makes the duration fixed.
+    #[serde(default)]
+    pub beta: f64,
+}
+
+/// `[recovery]`
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct RecoveryDef {
+    /// Hours simulated after the quake (default 720 = 30 days).
+    pub horizon_hours: Option<SF64>,
+    /// Times at which availability is reported (default 0, 1, 3, 6, 12, 24, 72, 168, 336, 720).
+    pub checkpoints_hours: Option<Spanned<Vec<f64>>>,
+    /// Local (JST) time of the quake, `YYYY-MM-DDTHH:MM`, or `"sampled"` for a uniform time
+    /// over a week.
+    pub start: SString,
+    /// Delay from a fault to its detection by remote monitoring (default 0.1 h).
+    pub detection: Option<Spanned<DurationDef>>,
+    /// Probability that an organisation's emergency contact is reached outside business hours.
+    pub contact_p: SF64,
+    /// Restart delay of routers after power returns, hours (001: about 10 minutes).
+    pub router_restart_hours: Option<SF64>,
+    /// Delay before a ministry's staff work at the Kansai alternate site.
+    pub relocation: Spanned<DurationDef>,
+    /// Recovery-time objective of services without their own, hours (default 72).
+    pub default_rto_hours: Option<SF64>,
+    /// Where the numbers come from.
+    pub source: SString,
+    /// Repair of damaged components per class.
+    #[serde(default)]
+    pub repair: Vec<RepairDef>,
+    /// Repair crew pools.
+    #[serde(default)]
+    pub crews: Vec<CrewDef>,
+    /// Grid outages per region (for zone hazards; the ground-motion hazard gives its own).
+    #[serde(default)]
+    pub grid: Vec<GridDef>,
+    /// Private generators per class.
+    #[serde(default)]
+    pub generators: Vec<GeneratorDef>,
+    /// Recovery-time objectives per service (`*` matches any text).
+    #[serde(default)]
+    pub rto: Vec<RtoDef>,
+}
+
+/// `[[recovery.repair]]`
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct RepairDef {
+    /// Class id.
+    pub class: SString,
+    /// Repair duration of a failed component.
+    pub duration: Spanned<DurationDef>,
+    /// Dispatch priority (lower first).
+    pub priority: i64,
+    /// Crew pool id.
+    pub crew: SString,
+    /// Where the numbers come from.
+    pub source: SString,
+}
+
+/// `[[recovery.crews]]`
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct CrewDef {
+    /// Identifier.
+    pub id: SString,
+    /// Number of crews working at once.
+    pub count: Spanned<i64>,
+    /// Delay before the pool's crews can start (travel into the damaged region).
+    pub travel: Spanned<DurationDef>,
+    /// Where the numbers come from.
+    pub source: SString,
+}
+
+/// `[[recovery.grid]]`
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct GridDef {
+    /// Region id.
+    pub region: SString,
+    /// Probability that a site in the region loses grid power at the quake.
+    pub p_outage: SF64,
+    /// Time to restore a lost supply.
+    pub restore: Spanned<DurationDef>,
+    /// Where the numbers come from.
+    pub source: SString,
+}
+
+/// `[[recovery.generators]]`
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct GeneratorDef {
+    /// Class id.
+    pub class: SString,
+    /// Hours of fuel on site.
+    pub fuel_hours: SF64,
+    /// Probability that refuelling arrives at all.
+    pub p_refuel: SF64,
+    /// When refuelling arrives, if it does.
+    pub refuel: Spanned<DurationDef>,
+    /// Where the numbers come from.
+    pub source: SString,
+}
+
+/// `[[recovery.rto]]`
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct RtoDef {
+    /// Service id; `*` matches any text (e.g. `*.work_from_kansai`).
+    pub service: SString,
+    /// Recovery-time objective, hours.
+    pub hours: SF64,
 }
 
 /// `[scenario]`
@@ -680,6 +803,7 @@ pub struct Merged {
     pub power: Option<Located<PowerDef>>,
     pub options: Vec<Located<OptionDef>>,
     pub table7: Option<Located<Table7Def>>,
+    pub recovery: Option<Located<RecoveryDef>>,
 }
 
 impl Scenario {
@@ -837,6 +961,10 @@ fn load_file(
             x.hq_class.span().start,
         )?;
         out.expansion = Some(Located { file, item: x });
+    }
+    if let Some(r) = raw.recovery {
+        once("recovery", out.recovery.is_some(), r.start.span().start)?;
+        out.recovery = Some(Located { file, item: r });
     }
     if let Some(t) = raw.table7 {
         if !is_top {

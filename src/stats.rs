@@ -38,6 +38,20 @@ pub struct Tally {
     /// Trials in which each site lost grid power at the moment of the quake.
     #[serde(default)]
     pub grid_lost: Vec<u64>,
+    /// Recovery: trials with each service up at each checkpoint (service-major).
+    #[serde(default)]
+    pub rec_up: Vec<u64>,
+    /// Recovery: histogram of each service's time to restore (service-major, bins of
+    /// [`crate::recovery::TTR_BIN_HOURS`], last bin = not restored within the horizon).
+    #[serde(default)]
+    pub rec_ttr: Vec<u64>,
+    /// Recovery: trials restored within each service's RTO.
+    #[serde(default)]
+    pub rec_within_rto: Vec<u64>,
+    /// Recovery: downtime summed over trials, whole minutes per trial (integers, so merges
+    /// are exact).
+    #[serde(default)]
+    pub rec_downtime_min: Vec<u64>,
 }
 
 impl Tally {
@@ -49,6 +63,44 @@ impl Tally {
             event: vec![0; model.events.len()],
             kansai_ministries: vec![0; model.ministries.len() + 1],
             grid_lost: vec![0; model.sites.len()],
+            rec_up: Vec::new(),
+            rec_ttr: Vec::new(),
+            rec_within_rto: Vec::new(),
+            rec_downtime_min: Vec::new(),
+        }
+        .with_recovery(model)
+    }
+
+    fn with_recovery(mut self, model: &Model) -> Tally {
+        if let Some(rec) = &model.recovery {
+            let s = model.services.len();
+            self.rec_up = vec![0; s * rec.checkpoints.len()];
+            self.rec_ttr = vec![0; s * rec.ttr_bins()];
+            self.rec_within_rto = vec![0; s];
+            self.rec_downtime_min = vec![0; s];
+        }
+        self
+    }
+
+    /// Adds one trial's recovery outcome.
+    pub fn record_recovery(
+        &mut self,
+        rec: &crate::recovery::Recovery,
+        r: &crate::recovery::RecoveryWorkspace,
+    ) {
+        for (c, &up) in self.rec_up.iter_mut().zip(&r.at_checkpoint) {
+            *c += u64::from(up);
+        }
+        let bins = rec.ttr_bins();
+        for (s, &ttr) in r.ttr.iter().enumerate() {
+            let b = if ttr.is_finite() {
+                ((ttr / crate::recovery::TTR_BIN_HOURS).ceil() as usize).min(bins - 2)
+            } else {
+                bins - 1
+            };
+            self.rec_ttr[s * bins + b] += 1;
+            self.rec_within_rto[s] += u64::from(ttr <= rec.rto[s]);
+            self.rec_downtime_min[s] += (r.downtime[s] * 60.0).round() as u64;
         }
     }
 
@@ -79,6 +131,10 @@ impl Tally {
         add(&mut self.event, &other.event);
         add(&mut self.kansai_ministries, &other.kansai_ministries);
         add(&mut self.grid_lost, &other.grid_lost);
+        add(&mut self.rec_up, &other.rec_up);
+        add(&mut self.rec_ttr, &other.rec_ttr);
+        add(&mut self.rec_within_rto, &other.rec_within_rto);
+        add(&mut self.rec_downtime_min, &other.rec_downtime_min);
     }
 
     /// Whether two tallies have the same shape (same model).
@@ -87,6 +143,8 @@ impl Tally {
             && self.event.len() == other.event.len()
             && self.kansai_ministries.len() == other.kansai_ministries.len()
             && self.grid_lost.len() == other.grid_lost.len()
+            && self.rec_up.len() == other.rec_up.len()
+            && self.rec_ttr.len() == other.rec_ttr.len()
     }
 }
 

@@ -124,7 +124,9 @@ pub fn compute(
                 force_backup: Some(backup),
                 force_interconnection: Some(ic),
             };
-            let model = Model::build(scenario, &spec)?;
+            let mut model = Model::build(scenario, &spec)?;
+            // Table 7 is about the state after the quake: no recovery run.
+            model.recovery = None;
             threads_note(&format!(
                 "table7: backup {backup:?}, interconnection {ic:?}, options [{}]",
                 extra.join(", ")

@@ -1,0 +1,151 @@
+//! The calendar of a trial: hours after the quake mapped to weekdays and business hours.
+//!
+//! Times inside the engine are hours from the quake. The calendar knows the hour of the week
+//! at which the quake happened (Monday 00:00 = 0, JST) and answers when the next business
+//! period opens. Business hours follow the LGWAN help desk (001): weekdays 8:30-17:30.
+//! National holidays are not modelled.
+
+/// Business day opening, hours after midnight (001: 8:30).
+pub const OPEN_HOUR: f64 = 8.5;
+/// Business day closing, hours after midnight (001: 17:30).
+pub const CLOSE_HOUR: f64 = 17.5;
+const WEEK: f64 = 168.0;
+
+/// Hour of the week at which the quake happened: Monday 00:00 is 0, Sunday 23:59 is 167.98.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Calendar {
+    start_hour_of_week: f64,
+}
+
+/// Why a start time was not understood.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BadStart(pub String);
+
+impl Calendar {
+    /// A calendar starting at an hour of the week in [0, 168).
+    pub fn at_hour_of_week(h: f64) -> Calendar {
+        Calendar {
+            start_hour_of_week: h.rem_euclid(WEEK),
+        }
+    }
+
+    /// Parses `YYYY-MM-DDTHH:MM` (local time, JST).
+    pub fn parse(s: &str) -> Result<Calendar, BadStart> {
+        let bad = || {
+            BadStart(format!(
+                "expected a local time YYYY-MM-DDTHH:MM (e.g. 2026-01-16T18:00) or \"sampled\", found `{s}`"
+            ))
+        };
+        let (date, time) = s.split_once('T').ok_or_else(bad)?;
+        let d: Vec<&str> = date.split('-').collect();
+        let t: Vec<&str> = time.split(':').collect();
+        if d.len() != 3 || t.len() != 2 {
+            return Err(bad());
+        }
+        let num = |x: &str| x.parse::<i64>().map_err(|_| bad());
+        let (y, m, day, hh, mm) = (num(d[0])?, num(d[1])?, num(d[2])?, num(t[0])?, num(t[1])?);
+        if !(1..=12).contains(&m)
+            || !(1..=31).contains(&day)
+            || !(0..24).contains(&hh)
+            || !(0..60).contains(&mm)
+        {
+            return Err(bad());
+        }
+        let days = days_from_civil(y, m, day);
+        // 1970-01-01 was a Thursday: Monday-based weekday = (days + 3) mod 7.
+        let weekday = (days + 3).rem_euclid(7) as f64;
+        Ok(Calendar::at_hour_of_week(
+            weekday * 24.0 + hh as f64 + mm as f64 / 60.0,
+        ))
+    }
+
+    /// Hour of the week of `t` hours after the quake.
+    pub fn hour_of_week(&self, t: f64) -> f64 {
+        (self.start_hour_of_week + t).rem_euclid(WEEK)
+    }
+
+    /// Whether `t` falls in business hours (weekday, 8:30-17:30).
+    pub fn in_business_hours(&self, t: f64) -> bool {
+        let w = self.hour_of_week(t);
+        let (day, hour) = ((w / 24.0).floor(), w.rem_euclid(24.0));
+        day < 5.0 && (OPEN_HOUR..CLOSE_HOUR).contains(&hour)
+    }
+
+    /// The first time at or after `t` that is in business hours.
+    pub fn next_business_time(&self, t: f64) -> f64 {
+        if self.in_business_hours(t) {
+            return t;
+        }
+        let w = self.hour_of_week(t);
+        let (mut day, hour) = ((w / 24.0).floor(), w.rem_euclid(24.0));
+        let mut wait = if day < 5.0 && hour < OPEN_HOUR {
+            OPEN_HOUR - hour
+        } else {
+            24.0 - hour + OPEN_HOUR
+        };
+        if !(day < 5.0 && hour < OPEN_HOUR) {
+            day += 1.0;
+        }
+        // Skip Saturday and Sunday.
+        while day.rem_euclid(7.0) >= 5.0 {
+            wait += 24.0;
+            day += 1.0;
+        }
+        t + wait
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weekdays_from_dates() {
+        // 2026-11-22 is a Sunday; 2026-01-16 a Friday.
+        assert_eq!(
+            Calendar::parse("2026-11-22T00:00")
+                .unwrap()
+                .hour_of_week(0.0),
+            6.0 * 24.0
+        );
+        assert_eq!(
+            Calendar::parse("2026-01-16T18:00")
+                .unwrap()
+                .hour_of_week(0.0),
+            4.0 * 24.0 + 18.0
+        );
+        assert!(Calendar::parse("2026-13-01T00:00").is_err());
+        assert!(Calendar::parse("yesterday").is_err());
+    }
+
+    #[test]
+    fn friday_evening_waits_until_monday_morning() {
+        let c = Calendar::parse("2026-01-16T18:00").unwrap();
+        assert!(!c.in_business_hours(0.0));
+        // Friday 18:00 -> Monday 08:30 is 62.5 hours.
+        assert_eq!(c.next_business_time(0.0), 62.5);
+        // Monday 10:00 is in business hours.
+        let m = Calendar::parse("2026-01-19T10:00").unwrap();
+        assert_eq!(m.next_business_time(0.0), 0.0);
+        // Tuesday 06:00 -> 08:30 the same day.
+        let t = Calendar::parse("2026-01-20T06:00").unwrap();
+        assert_eq!(t.next_business_time(0.0), 2.5);
+        // Wednesday 17:30 (closing) -> Thursday 08:30.
+        let w = Calendar::parse("2026-01-21T17:30").unwrap();
+        assert_eq!(w.next_business_time(0.0), 15.0);
+        // Saturday noon -> Monday 08:30.
+        let s = Calendar::parse("2026-01-17T12:00").unwrap();
+        assert_eq!(s.next_business_time(0.0), 44.5);
+    }
+}

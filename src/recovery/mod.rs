@@ -1,0 +1,832 @@
+//! Recovery over time: a discrete-event run from the quake to the horizon.
+//!
+//! The state at t = 0 comes from the hazard stage (which components exist, which failed and
+//! why, which sites lost grid power). From there:
+//!
+//! * **power**: a site that lost the grid gets it back after a drawn restoration time;
+//!   meanwhile a component runs on its class's generator until the fuel runs out, unless a
+//!   refuelling arrives first (or at all); routers restart a few minutes after their power
+//!   returns (001: about 10 minutes);
+//! * **repairs**: a failed component's fault is detected by remote monitoring, its owner's
+//!   contact is called; outside business hours an unreachable contact makes the work wait
+//!   until the next business day at 8:30 (001); released jobs wait for a crew of their
+//!   class's pool, taken in priority order; crews reach the damaged region after a travel
+//!   delay; a repair takes a drawn duration;
+//! * **relocation**: each ministry's staff start at the Kansai alternate site after a drawn
+//!   delay.
+//!
+//! Services are re-evaluated only when a component they depend on changes state, and the
+//! trial records each service's state at the checkpoints, when it was restored for good and
+//! how long it was down. Every draw is keyed by (seed, trial, entity) as in the hazard stage.
+
+pub mod calendar;
+pub mod queue;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::Model;
+use crate::montecarlo::{eval_program, eval_query, splitmix64, uniform, Cause, Workspace};
+use calendar::Calendar;
+use queue::{EventId, EventQueue};
+
+/// A lognormal duration in hours (fixed when `beta` is 0).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Duration {
+    /// Median, hours.
+    pub median_hours: f64,
+    /// Dispersion of ln.
+    pub beta: f64,
+}
+
+impl Duration {
+    /// The duration for a uniform draw `u` in (0, 1).
+    pub fn sample(&self, u: f64) -> f64 {
+        if self.beta <= 0.0 {
+            self.median_hours
+        } else {
+            let u = u.clamp(1e-12, 1.0 - 1e-12);
+            self.median_hours * (self.beta * fast_normal_quantile(u)).exp()
+        }
+    }
+}
+
+/// Standard normal quantile by Acklam's rational approximation (relative error below
+/// 1.2e-9, ample for sampling durations and much cheaper than the refined
+/// [`crate::groundmotion::normal_inv_cdf`] used where hazardlib agreement matters).
+pub fn fast_normal_quantile(p: f64) -> f64 {
+    const A: [f64; 6] = [
+        -3.969683028665376e1,
+        2.209460984245205e2,
+        -2.759285104469687e2,
+        1.383_577_518_672_69e2,
+        -3.066479806614716e1,
+        2.506628277459239,
+    ];
+    const B: [f64; 5] = [
+        -5.447609879822406e1,
+        1.615858368580409e2,
+        -1.556989798598866e2,
+        6.680131188771972e1,
+        -1.328068155288572e1,
+    ];
+    const C: [f64; 6] = [
+        -7.784894002430293e-3,
+        -3.223964580411365e-1,
+        -2.400758277161838,
+        -2.549732539343734,
+        4.374664141464968,
+        2.938163982698783,
+    ];
+    const D: [f64; 4] = [
+        7.784695709041462e-3,
+        3.224671290700398e-1,
+        2.445134137142996,
+        3.754408661907416,
+    ];
+    const LOW: f64 = 0.02425;
+    if p < LOW {
+        let q = (-2.0 * p.ln()).sqrt();
+        (((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5])
+            / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0)
+    } else if p <= 1.0 - LOW {
+        let q = p - 0.5;
+        let r = q * q;
+        (((((A[0] * r + A[1]) * r + A[2]) * r + A[3]) * r + A[4]) * r + A[5]) * q
+            / (((((B[0] * r + B[1]) * r + B[2]) * r + B[3]) * r + B[4]) * r + 1.0)
+    } else {
+        -fast_normal_quantile(1.0 - p)
+    }
+}
+
+/// When the quake happens.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Start {
+    /// A fixed local time.
+    Fixed(Calendar),
+    /// Uniform over a week, drawn per trial.
+    Sampled,
+}
+
+/// Repair of one class.
+#[derive(Debug, Clone, Copy)]
+pub struct Repair {
+    /// Duration of a repair.
+    pub duration: Duration,
+    /// Dispatch priority (lower first).
+    pub priority: i64,
+    /// Crew pool index.
+    pub pool: usize,
+}
+
+/// A crew pool.
+#[derive(Debug, Clone)]
+pub struct Pool {
+    /// Identifier.
+    pub id: String,
+    /// Crews working at once.
+    pub count: u32,
+    /// Delay before the crews can start.
+    pub travel: Duration,
+}
+
+/// Grid outage and restoration in a region.
+#[derive(Debug, Clone, Copy)]
+pub struct Grid {
+    /// Probability a site loses the grid at the quake (ignored where the ground-motion
+    /// hazard decides it).
+    pub p_outage: f64,
+    /// Restoration time.
+    pub restore: Duration,
+}
+
+/// Private generator of a class.
+#[derive(Debug, Clone, Copy)]
+pub struct Generator {
+    /// Hours of fuel.
+    pub fuel_hours: f64,
+    /// Probability refuelling arrives at all.
+    pub p_refuel: f64,
+    /// Arrival time of refuelling.
+    pub refuel: Duration,
+}
+
+/// The recovery model, compiled.
+#[derive(Debug, Clone)]
+pub struct Recovery {
+    /// Horizon, hours.
+    pub horizon: f64,
+    /// Checkpoints, hours (ascending, within the horizon).
+    pub checkpoints: Vec<f64>,
+    /// Start time.
+    pub start: Start,
+    /// Detection delay.
+    pub detection: Duration,
+    /// Probability a contact is reached outside business hours.
+    pub contact_p: f64,
+    /// Router restart after power returns, hours.
+    pub router_restart: f64,
+    /// Staff relocation delay.
+    pub relocation: Duration,
+    /// RTO per service, hours.
+    pub rto: Vec<f64>,
+    /// Repair per class.
+    pub repair: Vec<Option<Repair>>,
+    /// Crew pools.
+    pub pools: Vec<Pool>,
+    /// Grid per region.
+    pub grid: Vec<Option<Grid>>,
+    /// Generator per class.
+    pub generators: Vec<Option<Generator>>,
+    /// Per node: needs power (it has a class).
+    pub(crate) needs_power: Vec<bool>,
+    /// Per node: is a router (restarts after power returns).
+    pub(crate) is_router: Vec<bool>,
+    /// Per node: the ministry whose staff it is.
+    pub(crate) staff_of: Vec<Option<u32>>,
+    /// Per node: key of its owner's contact.
+    pub(crate) owner_key: Vec<u64>,
+    /// Node -> path queries that read it (CSR).
+    pub(crate) node_queries: (Vec<u32>, Vec<u32>),
+    /// Node -> services that read it directly (CSR).
+    pub(crate) node_services: (Vec<u32>, Vec<u32>),
+    /// Path query -> services (CSR).
+    pub(crate) query_services: (Vec<u32>, Vec<u32>),
+    /// Site -> nodes that may stand there (CSR).
+    pub(crate) site_nodes: (Vec<u32>, Vec<u32>),
+}
+
+/// Width of a time-to-restore histogram bin, hours.
+pub const TTR_BIN_HOURS: f64 = 0.25;
+
+impl Recovery {
+    /// Bins of the time-to-restore histogram: 0, (0, 0.25], … up to the horizon, then one
+    /// bin for "not restored within the horizon".
+    pub fn ttr_bins(&self) -> usize {
+        (self.horizon / TTR_BIN_HOURS).ceil() as usize + 2
+    }
+}
+
+/// Builds a CSR adjacency from (from, to) pairs.
+pub(crate) fn csr(n: usize, pairs: &[(u32, u32)]) -> (Vec<u32>, Vec<u32>) {
+    let mut start = vec![0u32; n + 1];
+    for &(a, _) in pairs {
+        start[a as usize + 1] += 1;
+    }
+    for i in 0..n {
+        start[i + 1] += start[i];
+    }
+    let mut fill = start.clone();
+    let mut out = vec![0u32; pairs.len()];
+    for &(a, b) in pairs {
+        out[fill[a as usize] as usize] = b;
+        fill[a as usize] += 1;
+    }
+    (start, out)
+}
+
+fn row(c: &(Vec<u32>, Vec<u32>), i: usize) -> &[u32] {
+    &c.1[c.0[i] as usize..c.0[i + 1] as usize]
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Ev {
+    GridBack(u32),
+    FuelOut(u32),
+    Refuel(u32),
+    RouterUp(u32),
+    Release(u32),
+    PoolReady(u32),
+    RepairDone(u32),
+    StaffArrive(u32),
+}
+
+/// One line of a trial's explanation.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct TraceLine {
+    /// Hours after the quake.
+    pub hours: f64,
+    /// What happened.
+    pub what: String,
+}
+
+/// Per-thread scratch space of the recovery stage.
+#[derive(Debug, Clone, Default)]
+pub struct RecoveryWorkspace {
+    queue: EventQueue<Ev>,
+    up: Vec<bool>,
+    damaged: Vec<bool>,
+    grid_on: Vec<bool>,
+    gen_running: Vec<bool>,
+    restarting: Vec<bool>,
+    staff_here: Vec<bool>,
+    fuel_event: Vec<Option<EventId>>,
+    path_up: Vec<bool>,
+    service_up: Vec<bool>,
+    dirty_q: Vec<bool>,
+    dirty_s: Vec<bool>,
+    dirty_nodes: Vec<u32>,
+    dirty_q_list: Vec<u32>,
+    dirty_s_list: Vec<u32>,
+    seen: Vec<bool>,
+    bfs: Vec<u32>,
+    stack: Vec<bool>,
+    // per service outcome
+    down_since: Vec<f64>,
+    /// Per service: hours down within the horizon.
+    pub downtime: Vec<f64>,
+    /// Per service: time after which it stayed up (0 if never down, infinite if down at
+    /// the horizon).
+    pub ttr: Vec<f64>,
+    /// Per service and checkpoint: up (row-major by service).
+    pub at_checkpoint: Vec<bool>,
+    // crews
+    free: Vec<u32>,
+    ready: Vec<bool>,
+    /// Released jobs per pool: (priority, release time bits, node), smallest first.
+    grid_back: Vec<f64>,
+    pool_at: Vec<f64>,
+    waiting: Vec<std::collections::BinaryHeap<std::cmp::Reverse<(i64, u64, u32)>>>,
+    released_at: Vec<f64>,
+    contact: Vec<(u64, bool)>,
+}
+
+impl RecoveryWorkspace {
+    /// Scratch sized for a model.
+    pub fn new(model: &Model, rec: &Recovery) -> RecoveryWorkspace {
+        let (n, q, s) = (model.nodes.len(), model.paths.len(), model.services.len());
+        RecoveryWorkspace {
+            up: vec![false; n],
+            damaged: vec![false; n],
+            grid_on: vec![true; model.sites.len()],
+            grid_back: vec![0.0; model.sites.len()],
+            pool_at: vec![0.0; rec.pools.len()],
+            gen_running: vec![false; n],
+            restarting: vec![false; n],
+            staff_here: vec![true; n],
+            fuel_event: vec![None; n],
+            path_up: vec![false; q],
+            service_up: vec![false; s],
+            dirty_q: vec![false; q],
+            dirty_s: vec![false; s],
+            seen: vec![false; n],
+            down_since: vec![0.0; s],
+            downtime: vec![0.0; s],
+            ttr: vec![0.0; s],
+            at_checkpoint: vec![false; s * rec.checkpoints.len()],
+            free: vec![0; rec.pools.len()],
+            ready: vec![false; rec.pools.len()],
+            waiting: vec![std::collections::BinaryHeap::new(); rec.pools.len()],
+            released_at: vec![0.0; n],
+            ..RecoveryWorkspace::default()
+        }
+    }
+}
+
+const K_DETECT: u64 = 10;
+const K_REPAIR: u64 = 11;
+const K_REFUEL_ARRIVES: u64 = 12;
+const K_REFUEL_TIME: u64 = 13;
+const K_RELOCATION: u64 = 14;
+
+/// Runs the recovery of trial `trial_seed` from the t = 0 state in `ws` (after
+/// [`crate::montecarlo::run_trial`]). With `trace`, records what happened and why.
+pub fn simulate(
+    model: &Model,
+    rec: &Recovery,
+    trial_seed: u64,
+    ws: &Workspace,
+    r: &mut RecoveryWorkspace,
+    mut trace: Option<&mut Vec<TraceLine>>,
+) {
+    let ts = trial_seed;
+    let n = model.nodes.len();
+    let name = |i: usize| model.nodes[i].id.as_str();
+    // Formats only when tracing: the hot path must not build strings.
+    macro_rules! say {
+        ($t:expr, $($arg:tt)*) => {
+            if let Some(tr) = trace.as_deref_mut() {
+                tr.push(TraceLine { hours: $t, what: format!($($arg)*) });
+            }
+        };
+    }
+    r.queue.reset();
+    let cal = match rec.start {
+        Start::Fixed(c) => c,
+        Start::Sampled => Calendar::at_hour_of_week(
+            168.0 * uniform(ts, crate::model::stable_key("calendar", "start"), 0),
+        ),
+    };
+
+    // Grid at t = 0 and its restoration, per site.
+    let gm_power = model
+        .ground_motion
+        .as_ref()
+        .is_some_and(|g| g.power.is_some());
+    for (s, site) in model.sites.iter().enumerate() {
+        let key = crate::model::stable_key("grid", &site.id);
+        let grid = rec.grid[site.region];
+        let lost = if gm_power {
+            !ws.grid_up[s]
+        } else {
+            grid.is_some_and(|g| uniform(ts, key, 0) < g.p_outage)
+        };
+        r.grid_on[s] = !lost;
+        r.grid_back[s] = if lost { f64::INFINITY } else { 0.0 };
+        if lost {
+            match grid {
+                Some(g) => {
+                    let back = g.restore.sample(uniform(ts, key, 1));
+                    r.grid_back[s] = back;
+                    say!(
+                        0.0,
+                        "site {} loses grid power; restored at {back:.1} h",
+                        site.id
+                    );
+                    if back <= rec.horizon {
+                        let _ = r.queue.schedule(back, Ev::GridBack(s as u32));
+                    }
+                }
+                None => say!(
+                    0.0,
+                    "site {} loses grid power; no restoration is modelled for its region",
+                    site.id
+                ),
+            }
+        }
+    }
+
+    // Crews reach the damaged region after their travel delay.
+    for (p, pool) in rec.pools.iter().enumerate() {
+        r.free[p] = 0;
+        r.ready[p] = false;
+        let key = crate::model::stable_key("crew", &pool.id);
+        let at = pool.travel.sample(uniform(ts, key, 0));
+        r.pool_at[p] = at;
+        if at <= rec.horizon {
+            let _ = r.queue.schedule(at, Ev::PoolReady(p as u32));
+        }
+    }
+
+    // Components at t = 0.
+    r.contact.clear();
+    for w in r.waiting.iter_mut() {
+        w.clear();
+    }
+    for i in 0..n {
+        let node = &model.nodes[i];
+        r.damaged[i] = ws.exists[i] && ws.cause[i] != Cause::None;
+        r.restarting[i] = false;
+        r.fuel_event[i] = None;
+        r.gen_running[i] = false;
+        r.staff_here[i] = rec.staff_of[i].is_none();
+        let site = ws.node_site[i];
+        if rec.needs_power[i] && ws.exists[i] && site != u32::MAX && !r.grid_on[site as usize] {
+            if let Some(g) = node.class.and_then(|c| rec.generators[c]) {
+                {
+                    r.gen_running[i] = true;
+                    // The grid's return is known now: fuel and refuelling matter only if the
+                    // fuel runs out before it, which saves most events.
+                    let back = r.grid_back[site as usize];
+                    if g.fuel_hours < back && g.fuel_hours <= rec.horizon {
+                        r.fuel_event[i] =
+                            r.queue.schedule(g.fuel_hours, Ev::FuelOut(i as u32)).ok();
+                        if uniform(ts, node.key, K_REFUEL_ARRIVES) < g.p_refuel {
+                            let at = g.refuel.sample(uniform(ts, node.key, K_REFUEL_TIME));
+                            if at <= rec.horizon && at < back {
+                                let _ = r.queue.schedule(at, Ev::Refuel(i as u32));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if r.damaged[i] {
+            say!(
+                0.0,
+                "{} fails ({})",
+                name(i),
+                match ws.cause[i] {
+                    Cause::Zone => "zone hazard",
+                    _ => "shaking beyond its fragility",
+                }
+            );
+            if let Some(rp) = node.class.and_then(|c| rec.repair[c]) {
+                let detect = rec.detection.sample(uniform(ts, node.key, K_DETECT));
+                let reachable = cal.in_business_hours(detect) || {
+                    let key = rec.owner_key[i];
+                    match r.contact.iter().find(|(k, _)| *k == key) {
+                        Some(&(_, ok)) => ok,
+                        None => {
+                            let ok = uniform(ts, key, 0) < rec.contact_p;
+                            r.contact.push((key, ok));
+                            ok
+                        }
+                    }
+                };
+                let release = if reachable {
+                    detect
+                } else {
+                    cal.next_business_time(detect)
+                };
+                if !reachable {
+                    say!(detect, "fault of {} detected; {}'s emergency contact not reached: work waits for the next business day ({release:.1} h)", name(i), node.owner);
+                }
+                if release < r.pool_at[rp.pool] {
+                    // Released before any crew can start: it simply waits in the pool's
+                    // queue, ordered by its release time, with no event of its own.
+                    r.released_at[i] = release;
+                    r.waiting[rp.pool].push(std::cmp::Reverse((
+                        rp.priority,
+                        release.to_bits(),
+                        i as u32,
+                    )));
+                } else if release <= rec.horizon {
+                    let _ = r.queue.schedule(release, Ev::Release(i as u32));
+                }
+            } else {
+                say!(
+                    0.0,
+                    "{} has no repair process in this scenario: it stays down",
+                    name(i)
+                );
+            }
+        }
+        if let Some(m) = rec.staff_of[i] {
+            let at = rec.relocation.sample(uniform(
+                ts,
+                splitmix64(model.nodes[i].key ^ 0x5EED),
+                K_RELOCATION,
+            ));
+            let _ = m;
+            if at <= rec.horizon {
+                let _ = r.queue.schedule(at, Ev::StaffArrive(i as u32));
+            }
+        }
+    }
+    for i in 0..n {
+        r.up[i] = node_up(rec, ws, r, i);
+    }
+    for (q, path) in model.paths.iter().enumerate() {
+        r.path_up[q] = eval_query(path, &r.up, &mut r.seen, &mut r.bfs);
+    }
+    let c = rec.checkpoints.len();
+    for (s, svc) in model.services.iter().enumerate() {
+        let up = eval_program(&svc.program, &r.up, &r.path_up, &mut r.stack);
+        r.service_up[s] = up;
+        r.down_since[s] = if up { f64::NAN } else { 0.0 };
+        r.downtime[s] = 0.0;
+        r.ttr[s] = 0.0;
+    }
+    let mut next_cp = 0;
+
+    while let Some(t) = r.queue.peek_time() {
+        if t > rec.horizon {
+            break;
+        }
+        while next_cp < c && rec.checkpoints[next_cp] < t {
+            record_checkpoint(r, next_cp, c);
+            next_cp += 1;
+        }
+        // Apply every event at time t, then re-evaluate what they touched.
+        r.dirty_nodes.clear();
+        while r.queue.peek_time() == Some(t) {
+            let (_, ev) = r.queue.pop().expect("peeked");
+            match ev {
+                Ev::GridBack(s) => {
+                    r.grid_on[s as usize] = true;
+                    say!(
+                        t,
+                        "grid power returns at site {}",
+                        model.sites[s as usize].id
+                    );
+                    for &i in row(&rec.site_nodes, s as usize) {
+                        let i = i as usize;
+                        if ws.node_site[i] == s && rec.needs_power[i] {
+                            if let Some(id) = r.fuel_event[i].take() {
+                                r.queue.cancel(id);
+                            }
+                            let was_powered = r.gen_running[i];
+                            r.gen_running[i] = false;
+                            if rec.is_router[i] && !was_powered && ws.exists[i] {
+                                r.restarting[i] = true;
+                                let _ = r
+                                    .queue
+                                    .schedule(t + rec.router_restart, Ev::RouterUp(i as u32));
+                            }
+                            r.dirty_nodes.push(i as u32);
+                        }
+                    }
+                }
+                Ev::FuelOut(i) => {
+                    let i = i as usize;
+                    r.fuel_event[i] = None;
+                    r.gen_running[i] = false;
+                    say!(t, "{} runs out of generator fuel", name(i));
+                    r.dirty_nodes.push(i as u32);
+                }
+                Ev::Refuel(i) => {
+                    let i = i as usize;
+                    let site = ws.node_site[i] as usize;
+                    if r.grid_on[site] {
+                        continue;
+                    }
+                    if let Some(id) = r.fuel_event[i].take() {
+                        r.queue.cancel(id);
+                        say!(t, "refuelling reaches {} before its fuel runs out", name(i));
+                    } else {
+                        say!(t, "refuelling reaches {}; its generator restarts", name(i));
+                        if rec.is_router[i] {
+                            r.restarting[i] = true;
+                            let _ = r
+                                .queue
+                                .schedule(t + rec.router_restart, Ev::RouterUp(i as u32));
+                        }
+                    }
+                    r.gen_running[i] = true;
+                    r.dirty_nodes.push(i as u32);
+                }
+                Ev::RouterUp(i) => {
+                    r.restarting[i as usize] = false;
+                    r.dirty_nodes.push(i);
+                }
+                Ev::Release(i) => {
+                    let node = &model.nodes[i as usize];
+                    let rp = node
+                        .class
+                        .and_then(|c| rec.repair[c])
+                        .expect("released jobs have a repair");
+                    r.released_at[i as usize] = t;
+                    // Non-negative floats order like their bit patterns.
+                    r.waiting[rp.pool].push(std::cmp::Reverse((rp.priority, t.to_bits(), i)));
+                    dispatch(model, rec, ts, r, rp.pool, t, &mut trace);
+                }
+                Ev::PoolReady(p) => {
+                    let p = p as usize;
+                    r.ready[p] = true;
+                    r.free[p] = rec.pools[p].count;
+                    say!(
+                        t,
+                        "{} crews of pool {} reach the damaged region",
+                        rec.pools[p].count,
+                        rec.pools[p].id
+                    );
+                    dispatch(model, rec, ts, r, p, t, &mut trace);
+                }
+                Ev::RepairDone(i) => {
+                    let iu = i as usize;
+                    r.damaged[iu] = false;
+                    say!(t, "repair of {} completed", name(iu));
+                    r.dirty_nodes.push(i);
+                    let pool = model.nodes[iu]
+                        .class
+                        .and_then(|c| rec.repair[c])
+                        .expect("repaired nodes have a repair")
+                        .pool;
+                    r.free[pool] += 1;
+                    dispatch(model, rec, ts, r, pool, t, &mut trace);
+                }
+                Ev::StaffArrive(i) => {
+                    r.staff_here[i as usize] = true;
+                    say!(
+                        t,
+                        "{} start work at the Kansai alternate site",
+                        name(i as usize)
+                    );
+                    r.dirty_nodes.push(i);
+                }
+            }
+        }
+        // Node states, then the queries and services that read the changed nodes.
+        for k in 0..r.dirty_nodes.len() {
+            let i = r.dirty_nodes[k] as usize;
+            let up = node_up(rec, ws, r, i);
+            if up == r.up[i] {
+                continue;
+            }
+            r.up[i] = up;
+            for &q in row(&rec.node_queries, i) {
+                if !r.dirty_q[q as usize] {
+                    r.dirty_q[q as usize] = true;
+                    r.dirty_q_list.push(q);
+                }
+            }
+            for &s in row(&rec.node_services, i) {
+                if !r.dirty_s[s as usize] {
+                    r.dirty_s[s as usize] = true;
+                    r.dirty_s_list.push(s);
+                }
+            }
+        }
+        for k in 0..r.dirty_q_list.len() {
+            let q = r.dirty_q_list[k] as usize;
+            r.dirty_q[q] = false;
+            let v = eval_query(&model.paths[q], &r.up, &mut r.seen, &mut r.bfs);
+            if v != r.path_up[q] {
+                r.path_up[q] = v;
+                for &s in row(&rec.query_services, q) {
+                    if !r.dirty_s[s as usize] {
+                        r.dirty_s[s as usize] = true;
+                        r.dirty_s_list.push(s);
+                    }
+                }
+            }
+        }
+        r.dirty_q_list.clear();
+        // Services in index order, so that traces list them the same way every run.
+        r.dirty_s_list.sort_unstable();
+        for k in 0..r.dirty_s_list.len() {
+            let s = r.dirty_s_list[k] as usize;
+            {
+                r.dirty_s[s] = false;
+                let v = eval_program(&model.services[s].program, &r.up, &r.path_up, &mut r.stack);
+                if v != r.service_up[s] {
+                    r.service_up[s] = v;
+                    if v {
+                        r.downtime[s] += t - r.down_since[s];
+                        r.down_since[s] = f64::NAN;
+                        r.ttr[s] = t;
+                    } else {
+                        r.down_since[s] = t;
+                    }
+                    say!(
+                        t,
+                        "service {} {}",
+                        model.services[s].id,
+                        if v { "is restored" } else { "goes down" }
+                    );
+                }
+            }
+        }
+        r.dirty_s_list.clear();
+    }
+    while next_cp < c {
+        record_checkpoint(r, next_cp, c);
+        next_cp += 1;
+    }
+    for s in 0..model.services.len() {
+        if !r.service_up[s] {
+            r.downtime[s] += rec.horizon - r.down_since[s];
+            r.ttr[s] = f64::INFINITY;
+        }
+    }
+}
+
+fn record_checkpoint(r: &mut RecoveryWorkspace, cp: usize, c: usize) {
+    for (s, &up) in r.service_up.iter().enumerate() {
+        r.at_checkpoint[s * c + cp] = up;
+    }
+}
+
+fn node_up(rec: &Recovery, ws: &Workspace, r: &RecoveryWorkspace, i: usize) -> bool {
+    if !ws.exists[i] || r.damaged[i] || r.restarting[i] || !r.staff_here[i] {
+        return false;
+    }
+    if !rec.needs_power[i] {
+        return true;
+    }
+    let site = ws.node_site[i];
+    site == u32::MAX || r.grid_on[site as usize] || r.gen_running[i]
+}
+
+fn dispatch(
+    model: &Model,
+    rec: &Recovery,
+    ts: u64,
+    r: &mut RecoveryWorkspace,
+    pool: usize,
+    t: f64,
+    trace: &mut Option<&mut Vec<TraceLine>>,
+) {
+    macro_rules! say {
+        ($t:expr, $($arg:tt)*) => {
+            if let Some(tr) = trace.as_deref_mut() {
+                tr.push(TraceLine { hours: $t, what: format!($($arg)*) });
+            }
+        };
+    }
+    if !r.ready[pool] {
+        return;
+    }
+    while r.free[pool] > 0 && !r.waiting[pool].is_empty() {
+        // Highest priority first, then earliest released, then node order.
+        let std::cmp::Reverse((_, released, i)) = r.waiting[pool].pop().expect("non-empty");
+        let released = f64::from_bits(released);
+        r.free[pool] -= 1;
+        let node = &model.nodes[i as usize];
+        let rp = node
+            .class
+            .and_then(|c| rec.repair[c])
+            .expect("job has a repair");
+        let took = rp.duration.sample(uniform(ts, node.key, K_REPAIR));
+        if t > released {
+            say!(
+                t,
+                "repair of {} starts after waiting {:.1} h for a crew of pool {} (ends at {:.1} h)",
+                node.id,
+                t - released,
+                rec.pools[pool].id,
+                t + took
+            );
+        } else {
+            say!(
+                t,
+                "repair of {} starts (ends at {:.1} h)",
+                node.id,
+                t + took
+            );
+        }
+        let _ = r.queue.schedule(t + took, Ev::RepairDone(i));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::groundmotion::normal_inv_cdf;
+
+    #[test]
+    fn durations_sample_lognormal_medians() {
+        let d = Duration {
+            median_hours: 10.0,
+            beta: 0.5,
+        };
+        assert!((d.sample(0.5) - 10.0).abs() < 1e-9);
+        assert!(d.sample(0.9) > 10.0 && d.sample(0.1) < 10.0);
+        let f = Duration {
+            median_hours: 3.0,
+            beta: 0.0,
+        };
+        assert_eq!(f.sample(0.99), 3.0);
+    }
+
+    #[test]
+    fn fast_quantile_agrees_with_the_refined_one() {
+        for &p in &[
+            1e-10,
+            1e-4,
+            0.01,
+            0.02425,
+            0.1,
+            0.3,
+            0.5,
+            0.7,
+            0.97,
+            0.999,
+            1.0 - 1e-9,
+        ] {
+            let (a, b) = (fast_normal_quantile(p), normal_inv_cdf(p));
+            assert!(
+                (a - b).abs() <= 1.2e-9 * b.abs().max(1.0) * 4.0,
+                "{p}: {a} {b}"
+            );
+        }
+    }
+
+    #[test]
+    fn csr_lists_neighbours() {
+        let c = csr(3, &[(0, 5), (2, 7), (0, 6)]);
+        assert_eq!(row(&c, 0), &[5, 6]);
+        assert!(row(&c, 1).is_empty());
+        assert_eq!(row(&c, 2), &[7]);
+    }
+}
