@@ -84,6 +84,15 @@ manifest.json. Needs [hazard.ground_motion] with imt = \"pgv\".
 Examples:
   bcpsim hazard scenarios/case1-gm.toml --trials 20000 --out results/case1-gm-hazard")]
     Hazard(HazardArgs),
+    /// Print the event trace of one trial for one service: what failed, why the service went
+    /// down, when repairs started and ended and why they waited.
+    #[command(after_help = "\
+Needs a [recovery] table. The trial is reproduced exactly as in `run` with the same seed.
+
+Examples:
+  bcpsim explain scenarios/case2.toml --service mof.work_from_kansai --trial 17
+  bcpsim explain scenarios/case1.toml --service gnet.operation --trial 0 --seed 7")]
+    Explain(ExplainArgs),
     /// Merge shard folders (from `run --shard`) into the results of one run.
     #[command(after_help = "Examples:\n  bcpsim merge results/s1 results/s2 --out results/merged")]
     Merge(MergeArgs),
@@ -204,6 +213,21 @@ struct HazardArgs {
 }
 
 #[derive(Debug, Args)]
+struct ExplainArgs {
+    #[command(flatten)]
+    model: ModelArgs,
+    /// Service id.
+    #[arg(long)]
+    service: String,
+    /// Trial index (0-based).
+    #[arg(long)]
+    trial: u64,
+    /// Seed (default: the scenario's).
+    #[arg(long)]
+    seed: Option<u64>,
+}
+
+#[derive(Debug, Args)]
 struct MergeArgs {
     /// Shard folders written by `run --shard`.
     #[arg(required = true)]
@@ -247,6 +271,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Table7(a) => cmd_table7(a),
         Command::Merge(a) => cmd_merge(a),
         Command::Gmpe(a) => cmd_gmpe(a),
+        Command::Explain(a) => cmd_explain(a),
         Command::Hazard(a) => cmd_hazard(a),
     }
 }
@@ -950,4 +975,93 @@ fn cmd_hazard(a: HazardArgs) -> Result<()> {
         println!("results: {}", path.display());
     }
     Ok(())
+}
+
+fn cmd_explain(a: ExplainArgs) -> Result<()> {
+    use crate::recovery::{self, Subject};
+    let (_, model) = load(&a.model)?;
+    let Some(rec) = &model.recovery else {
+        return Err(Error::Usage(format!(
+            "{} has no [recovery] table: there is no event trace to explain",
+            a.model.scenario.display()
+        )));
+    };
+    let Some(si) = model.services.iter().position(|s| s.id == a.service) else {
+        return Err(Error::Usage(format!(
+            "unknown service `{}`{}",
+            a.service,
+            crate::error::did_you_mean(&a.service, model.services.iter().map(|s| s.id.as_str()))
+                .map(|h| format!("; {h}"))
+                .unwrap_or_default()
+        )));
+    };
+    let seed = a.seed.unwrap_or(model.default_seed);
+    let mut ws = crate::montecarlo::Workspace::new(&model);
+    crate::montecarlo::run_trial(&model, seed, a.trial, &mut ws);
+    let mut rw = recovery::RecoveryWorkspace::new(&model, rec);
+    let mut trace = Vec::new();
+    let ts = crate::montecarlo::trial_seed(seed, a.trial);
+    recovery::simulate(&model, rec, ts, &ws, &mut rw, Some(&mut trace));
+    let svc = &model.services[si];
+    let used: std::collections::BTreeSet<usize> = svc.nodes_used.iter().copied().collect();
+    let sites: std::collections::BTreeSet<u32> = used.iter().map(|&i| ws.node_site[i]).collect();
+    let pools: std::collections::BTreeSet<usize> = used
+        .iter()
+        .filter_map(|&i| {
+            model.nodes[i]
+                .class
+                .and_then(|c| rec.repair[c])
+                .map(|r| r.pool)
+        })
+        .collect();
+    let mut out = String::new();
+    out += &format!(
+        "bcpsim explain: {} — trial {} (seed {seed})\n",
+        model.id, a.trial
+    );
+    out += &format!(
+        "service {}: {} / {}\n  expression: {}\n",
+        svc.id, svc.name_en, svc.name_ja, svc.expr
+    );
+    let choices: Vec<String> = model
+        .unknowns
+        .iter()
+        .zip(ws.choices())
+        .map(|(u, &k)| format!("{} = {}", u.id, u.alternatives[k as usize].0))
+        .collect();
+    out += &format!("unknown facts drawn: {}\n", choices.join("; "));
+    out += &format!(
+        "at the quake (damage only): {}\n\nevents (hours after the quake):\n",
+        if ws.service_up[si] { "up" } else { "DOWN" }
+    );
+    for line in &trace {
+        let relevant = match line.subject {
+            Subject::Node(i) => used.contains(&(i as usize)),
+            Subject::Site(s) => sites.contains(&s),
+            Subject::Pool(p) => pools.contains(&(p as usize)),
+            Subject::Service(s) => s as usize == si,
+        };
+        if relevant {
+            out += &format!("  {:>8.2}  {}\n", line.hours, line.what);
+        }
+    }
+    let ttr = rw.ttr[si];
+    out += &format!(
+        "\nsummary: {}; down {:.1} h within the {:.0} h horizon; RTO {:.0} h {}\n",
+        if ttr == 0.0 {
+            "never down".to_string()
+        } else if ttr.is_finite() {
+            format!("restored for good at {ttr:.2} h")
+        } else {
+            "not restored within the horizon".to_string()
+        },
+        rw.downtime[si],
+        rec.horizon,
+        rec.rto[si],
+        if ttr <= rec.rto[si] { "met" } else { "missed" }
+    );
+    std::io::stdout()
+        .lock()
+        .write_all(out.as_bytes())
+        .map_err(|e| Error::io("writing to stdout", e))
 }

@@ -136,6 +136,8 @@ pub struct Node {
     pub name_ja: String,
     /// The ministry or node it belongs to (whose contact is called about its faults).
     pub owner: String,
+    /// The node whose existence it shares, if any.
+    pub exists_as: Option<usize>,
     pub(crate) key: u64,
 }
 
@@ -450,6 +452,8 @@ pub(crate) enum Hazard {
 pub(crate) struct HotNode {
     pub(crate) key: u64,
     pub(crate) exists_p: f64,
+    /// Index of the node whose existence it shares (always an earlier node), or `u32::MAX`.
+    pub(crate) exists_as: u32,
     pub(crate) hazard: Hazard,
 }
 
@@ -469,6 +473,9 @@ struct NodeSpec {
     /// the same placement share its unknown (a backup server and the interconnection point
     /// beside it are in the same place in every trial).
     owner: String,
+    /// A node whose existence this one shares (A/B lines of an interconnection point that
+    /// may not exist).
+    exists_as: Option<String>,
     span: Span,
     kind: NodeKind,
     class: Option<(String, Span)>,
@@ -898,6 +905,10 @@ impl Builder<'_> {
                 name_en: ns.name_en.clone(),
                 name_ja: ns.name_ja.clone(),
                 owner: ns.owner.clone(),
+                exists_as: ns
+                    .exists_as
+                    .as_ref()
+                    .and_then(|p| node_index.get(p).copied()),
                 key: stable_key("node", &ns.id),
             });
         }
@@ -1019,6 +1030,7 @@ impl Builder<'_> {
                 HotNode {
                     key: n.key,
                     exists_p: n.exists_p,
+                    exists_as: n.exists_as.map(|p| p as u32).unwrap_or(u32::MAX),
                     hazard,
                 }
             })
@@ -1439,6 +1451,7 @@ impl Builder<'_> {
             Ok(rc::Duration {
                 median_hours: x.median_hours,
                 beta: x.beta,
+                kind: x.kind,
             })
         };
         let horizon = match &d.horizon_hours {
@@ -1472,6 +1485,7 @@ impl Builder<'_> {
             None => rc::Duration {
                 median_hours: 0.1,
                 beta: 0.0,
+                kind: Default::default(),
             },
         };
         let contact_p = prob(
@@ -2106,6 +2120,7 @@ impl Builder<'_> {
             out.push(NodeSpec {
                 id: "kansai.alternate".into(),
                 owner: "kansai.alternate".into(),
+                exists_as: None,
                 span,
                 kind: NodeKind::Office,
                 class: Some((k.item.class.get_ref().clone(), k.span(&k.item.class))),
@@ -2173,6 +2188,7 @@ impl Builder<'_> {
                         extra.push(NodeSpec {
                             id: format!("{}.{part}_{ab}", ns.id),
                             owner: ns.owner.clone(),
+                            exists_as: Some(ns.id.clone()),
                             span: ns.span,
                             kind,
                             class: Some(class.clone()),
@@ -2200,6 +2216,7 @@ impl Builder<'_> {
                 extra.push(NodeSpec {
                     id: format!("gnet.interlink_{ab}"),
                     owner: op_owner.clone(),
+                    exists_as: None,
                     span: g.span(&g.item.operation_center),
                     kind: NodeKind::Line,
                     class: Some(line.clone()),
@@ -2223,6 +2240,7 @@ impl Builder<'_> {
         Ok(NodeSpec {
             id: n.id.get_ref().clone(),
             owner: n.id.get_ref().clone(),
+            exists_as: None,
             span: sp(file, &n.id),
             kind: n.kind,
             class: n.class.as_ref().map(|c| (c.get_ref().clone(), sp(file, c))),
@@ -2255,6 +2273,7 @@ impl Builder<'_> {
                     ja: &str| NodeSpec {
             id: format!("{id}.{part}"),
             owner: id.clone(),
+            exists_as: None,
             span,
             kind,
             class,

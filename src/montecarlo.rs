@@ -291,7 +291,11 @@ pub fn run_trial(model: &Model, seed: u64, trial: u64, ws: &mut Workspace) {
         // Draw 0 decides existence, draw 1 zone failure, draw 2 the damage state under
         // shaking; each is a function of the node's key alone, so an option that changes
         // one node leaves every other draw where it was.
-        let exists = n.exists_p >= 1.0 || uniform(ts, n.key, 0) < n.exists_p;
+        let exists = if n.exists_as != u32::MAX {
+            ws.exists[n.exists_as as usize]
+        } else {
+            n.exists_p >= 1.0 || uniform(ts, n.key, 0) < n.exists_p
+        };
         ws.exists[i] = exists;
         ws.cause[i] = Cause::None;
         let (h, site) = match n.hazard {

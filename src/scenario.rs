@@ -79,9 +79,23 @@ pub struct RawFile {
 pub struct DurationDef {
     /// Median, hours.
     pub median_hours: f64,
-    /// Dispersion (beta); 0 makes the duration fixed.
+    /// Dispersion (beta) of a lognormal; 0 makes the duration fixed.
     #[serde(default)]
     pub beta: f64,
+    /// `lognormal` (default) or `exponential` (with the given median; `beta` unused).
+    #[serde(default)]
+    pub kind: DurationKind,
+}
+
+/// The family of a duration distribution.
+#[derive(Debug, Deserialize, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DurationKind {
+    /// Lognormal with median and beta.
+    #[default]
+    Lognormal,
+    /// Exponential with the median (rate ln 2 / median): memoryless repair.
+    Exponential,
 }
 
 /// `[recovery]`

@@ -36,11 +36,16 @@ pub struct Duration {
     pub median_hours: f64,
     /// Dispersion of ln.
     pub beta: f64,
+    /// Family.
+    pub kind: crate::scenario::DurationKind,
 }
 
 impl Duration {
     /// The duration for a uniform draw `u` in (0, 1).
     pub fn sample(&self, u: f64) -> f64 {
+        if self.kind == crate::scenario::DurationKind::Exponential {
+            return -self.median_hours / std::f64::consts::LN_2 * (1.0 - u).max(1e-300).ln();
+        }
         if self.beta <= 0.0 {
             self.median_hours
         } else {
@@ -240,11 +245,26 @@ enum Ev {
     StaffArrive(u32),
 }
 
+/// What a line of a trial's explanation is about.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+pub enum Subject {
+    /// A node (index).
+    Node(u32),
+    /// A site (index).
+    Site(u32),
+    /// A crew pool (index).
+    Pool(u32),
+    /// A service (index).
+    Service(u32),
+}
+
 /// One line of a trial's explanation.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct TraceLine {
     /// Hours after the quake.
     pub hours: f64,
+    /// What it is about.
+    pub subject: Subject,
     /// What happened.
     pub what: String,
 }
@@ -343,9 +363,9 @@ pub fn simulate(
     let name = |i: usize| model.nodes[i].id.as_str();
     // Formats only when tracing: the hot path must not build strings.
     macro_rules! say {
-        ($t:expr, $($arg:tt)*) => {
+        ($t:expr, $subject:expr, $($arg:tt)*) => {
             if let Some(tr) = trace.as_deref_mut() {
-                tr.push(TraceLine { hours: $t, what: format!($($arg)*) });
+                tr.push(TraceLine { hours: $t, subject: $subject, what: format!($($arg)*) });
             }
         };
     }
@@ -379,6 +399,7 @@ pub fn simulate(
                     r.grid_back[s] = back;
                     say!(
                         0.0,
+                        Subject::Site(s as u32),
                         "site {} loses grid power; restored at {back:.1} h",
                         site.id
                     );
@@ -388,6 +409,7 @@ pub fn simulate(
                 }
                 None => say!(
                     0.0,
+                    Subject::Site(s as u32),
                     "site {} loses grid power; no restoration is modelled for its region",
                     site.id
                 ),
@@ -443,6 +465,7 @@ pub fn simulate(
         if r.damaged[i] {
             say!(
                 0.0,
+                Subject::Node(i as u32),
                 "{} fails ({})",
                 name(i),
                 match ws.cause[i] {
@@ -469,7 +492,7 @@ pub fn simulate(
                     cal.next_business_time(detect)
                 };
                 if !reachable {
-                    say!(detect, "fault of {} detected; {}'s emergency contact not reached: work waits for the next business day ({release:.1} h)", name(i), node.owner);
+                    say!(detect, Subject::Node(i as u32), "fault of {} detected; {}'s emergency contact not reached: work waits for the next business day ({release:.1} h)", name(i), node.owner);
                 }
                 if release < r.pool_at[rp.pool] {
                     // Released before any crew can start: it simply waits in the pool's
@@ -486,6 +509,7 @@ pub fn simulate(
             } else {
                 say!(
                     0.0,
+                    Subject::Node(i as u32),
                     "{} has no repair process in this scenario: it stays down",
                     name(i)
                 );
@@ -505,6 +529,23 @@ pub fn simulate(
     }
     for i in 0..n {
         r.up[i] = node_up(rec, ws, r, i);
+        if trace.is_some() && !r.up[i] {
+            let why = if !ws.exists[i] {
+                "it does not exist in this trial (an unknown fact drawn against it)"
+            } else if r.damaged[i] {
+                "it is damaged"
+            } else if !r.staff_here[i] {
+                "the staff have not yet reached the Kansai alternate site"
+            } else {
+                "its site has no grid power and it has no generator"
+            };
+            say!(
+                0.0,
+                Subject::Node(i as u32),
+                "{} is down at the start: {why}",
+                name(i)
+            );
+        }
     }
     for (q, path) in model.paths.iter().enumerate() {
         r.path_up[q] = eval_query(path, &r.up, &mut r.seen, &mut r.bfs);
@@ -536,6 +577,7 @@ pub fn simulate(
                     r.grid_on[s as usize] = true;
                     say!(
                         t,
+                        Subject::Site(s),
                         "grid power returns at site {}",
                         model.sites[s as usize].id
                     );
@@ -561,7 +603,12 @@ pub fn simulate(
                     let i = i as usize;
                     r.fuel_event[i] = None;
                     r.gen_running[i] = false;
-                    say!(t, "{} runs out of generator fuel", name(i));
+                    say!(
+                        t,
+                        Subject::Node(i as u32),
+                        "{} runs out of generator fuel",
+                        name(i)
+                    );
                     r.dirty_nodes.push(i as u32);
                 }
                 Ev::Refuel(i) => {
@@ -572,9 +619,19 @@ pub fn simulate(
                     }
                     if let Some(id) = r.fuel_event[i].take() {
                         r.queue.cancel(id);
-                        say!(t, "refuelling reaches {} before its fuel runs out", name(i));
+                        say!(
+                            t,
+                            Subject::Node(i as u32),
+                            "refuelling reaches {} before its fuel runs out",
+                            name(i)
+                        );
                     } else {
-                        say!(t, "refuelling reaches {}; its generator restarts", name(i));
+                        say!(
+                            t,
+                            Subject::Node(i as u32),
+                            "refuelling reaches {}; its generator restarts",
+                            name(i)
+                        );
                         if rec.is_router[i] {
                             r.restarting[i] = true;
                             let _ = r
@@ -606,6 +663,7 @@ pub fn simulate(
                     r.free[p] = rec.pools[p].count;
                     say!(
                         t,
+                        Subject::Pool(p as u32),
                         "{} crews of pool {} reach the damaged region",
                         rec.pools[p].count,
                         rec.pools[p].id
@@ -615,7 +673,12 @@ pub fn simulate(
                 Ev::RepairDone(i) => {
                     let iu = i as usize;
                     r.damaged[iu] = false;
-                    say!(t, "repair of {} completed", name(iu));
+                    say!(
+                        t,
+                        Subject::Node(iu as u32),
+                        "repair of {} completed",
+                        name(iu)
+                    );
                     r.dirty_nodes.push(i);
                     let pool = model.nodes[iu]
                         .class
@@ -629,6 +692,7 @@ pub fn simulate(
                     r.staff_here[i as usize] = true;
                     say!(
                         t,
+                        Subject::Node(i),
                         "{} start work at the Kansai alternate site",
                         name(i as usize)
                     );
@@ -690,6 +754,7 @@ pub fn simulate(
                     }
                     say!(
                         t,
+                        Subject::Service(s as u32),
                         "service {} {}",
                         model.services[s].id,
                         if v { "is restored" } else { "goes down" }
@@ -738,9 +803,9 @@ fn dispatch(
     trace: &mut Option<&mut Vec<TraceLine>>,
 ) {
     macro_rules! say {
-        ($t:expr, $($arg:tt)*) => {
+        ($t:expr, $subject:expr, $($arg:tt)*) => {
             if let Some(tr) = trace.as_deref_mut() {
-                tr.push(TraceLine { hours: $t, what: format!($($arg)*) });
+                tr.push(TraceLine { hours: $t, subject: $subject, what: format!($($arg)*) });
             }
         };
     }
@@ -761,6 +826,7 @@ fn dispatch(
         if t > released {
             say!(
                 t,
+                Subject::Node(i),
                 "repair of {} starts after waiting {:.1} h for a crew of pool {} (ends at {:.1} h)",
                 node.id,
                 t - released,
@@ -770,6 +836,7 @@ fn dispatch(
         } else {
             say!(
                 t,
+                Subject::Node(i),
                 "repair of {} starts (ends at {:.1} h)",
                 node.id,
                 t + took
@@ -789,14 +856,22 @@ mod tests {
         let d = Duration {
             median_hours: 10.0,
             beta: 0.5,
+            kind: Default::default(),
         };
         assert!((d.sample(0.5) - 10.0).abs() < 1e-9);
         assert!(d.sample(0.9) > 10.0 && d.sample(0.1) < 10.0);
         let f = Duration {
             median_hours: 3.0,
             beta: 0.0,
+            kind: Default::default(),
         };
         assert_eq!(f.sample(0.99), 3.0);
+        let e = Duration {
+            median_hours: 3.0,
+            beta: 0.0,
+            kind: crate::scenario::DurationKind::Exponential,
+        };
+        assert!((e.sample(0.5) - 3.0).abs() < 1e-12);
     }
 
     #[test]

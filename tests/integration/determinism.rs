@@ -29,7 +29,13 @@ fn same(a: &Path, b: &Path, files: &[&str]) {
     }
 }
 
-const TABLES: [&str; 3] = ["summary.csv", "ministries.csv", "kansai_ministries.csv"];
+const TABLES: [&str; 5] = [
+    "summary.csv",
+    "ministries.csv",
+    "kansai_ministries.csv",
+    "availability.csv",
+    "restoration.csv",
+];
 
 #[test]
 fn one_and_two_threads_give_identical_results() {

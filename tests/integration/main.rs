@@ -5,5 +5,6 @@ mod bad_input;
 mod common;
 mod determinism;
 mod ground_motion;
+mod recovery;
 mod statistics;
 mod table7;
