@@ -1714,6 +1714,11 @@ impl Builder<'_> {
             node_queries: rc::csr(n, &nq),
             node_services: rc::csr(n, &ns),
             query_services: rc::csr(model.paths.len(), &qs),
+            monotone: model
+                .services
+                .iter()
+                .map(|s| !s.program.contains(&Op::Not))
+                .collect(),
             site_nodes: {
                 let mut sn = Vec::new();
                 for (i, x) in model.nodes.iter().enumerate() {

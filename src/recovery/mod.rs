@@ -196,6 +196,8 @@ pub struct Recovery {
     pub(crate) node_services: (Vec<u32>, Vec<u32>),
     /// Path query -> services (CSR).
     pub(crate) query_services: (Vec<u32>, Vec<u32>),
+    /// Per service: its program has no negation, so it is monotone in its inputs.
+    pub(crate) monotone: Vec<bool>,
     /// Site -> nodes that may stand there (CSR).
     pub(crate) site_nodes: (Vec<u32>, Vec<u32>),
 }
@@ -282,8 +284,9 @@ pub struct RecoveryWorkspace {
     fuel_event: Vec<Option<EventId>>,
     path_up: Vec<bool>,
     service_up: Vec<bool>,
-    dirty_q: Vec<bool>,
-    dirty_s: Vec<bool>,
+    /// Pending re-evaluation: bit 1 = an input came up, bit 2 = an input went down.
+    dirty_q: Vec<u8>,
+    dirty_s: Vec<u8>,
     dirty_nodes: Vec<u32>,
     dirty_q_list: Vec<u32>,
     dirty_s_list: Vec<u32>,
@@ -326,8 +329,8 @@ impl RecoveryWorkspace {
             fuel_event: vec![None; n],
             path_up: vec![false; q],
             service_up: vec![false; s],
-            dirty_q: vec![false; q],
-            dirty_s: vec![false; s],
+            dirty_q: vec![0; q],
+            dirty_s: vec![0; s],
             seen: vec![false; n],
             down_since: vec![0.0; s],
             downtime: vec![0.0; s],
@@ -708,30 +711,37 @@ pub fn simulate(
                 continue;
             }
             r.up[i] = up;
+            let bit = if up { 1 } else { 2 };
             for &q in row(&rec.node_queries, i) {
-                if !r.dirty_q[q as usize] {
-                    r.dirty_q[q as usize] = true;
+                if r.dirty_q[q as usize] == 0 {
                     r.dirty_q_list.push(q);
                 }
+                r.dirty_q[q as usize] |= bit;
             }
             for &s in row(&rec.node_services, i) {
-                if !r.dirty_s[s as usize] {
-                    r.dirty_s[s as usize] = true;
+                if r.dirty_s[s as usize] == 0 {
                     r.dirty_s_list.push(s);
                 }
+                r.dirty_s[s as usize] |= bit;
             }
         }
         for k in 0..r.dirty_q_list.len() {
             let q = r.dirty_q_list[k] as usize;
-            r.dirty_q[q] = false;
+            let bits = std::mem::take(&mut r.dirty_q[q]);
+            // Reachability is monotone: inputs coming up cannot take it down, and inputs
+            // going down cannot bring it up.
+            if (bits == 1 && r.path_up[q]) || (bits == 2 && !r.path_up[q]) {
+                continue;
+            }
             let v = eval_query(&model.paths[q], &r.up, &mut r.seen, &mut r.bfs);
             if v != r.path_up[q] {
                 r.path_up[q] = v;
+                let bit = if v { 1 } else { 2 };
                 for &s in row(&rec.query_services, q) {
-                    if !r.dirty_s[s as usize] {
-                        r.dirty_s[s as usize] = true;
+                    if r.dirty_s[s as usize] == 0 {
                         r.dirty_s_list.push(s);
                     }
+                    r.dirty_s[s as usize] |= bit;
                 }
             }
         }
@@ -741,7 +751,12 @@ pub fn simulate(
         for k in 0..r.dirty_s_list.len() {
             let s = r.dirty_s_list[k] as usize;
             {
-                r.dirty_s[s] = false;
+                let bits = std::mem::take(&mut r.dirty_s[s]);
+                if rec.monotone[s]
+                    && ((bits == 1 && r.service_up[s]) || (bits == 2 && !r.service_up[s]))
+                {
+                    continue;
+                }
                 let v = eval_program(&model.services[s].program, &r.up, &r.path_up, &mut r.stack);
                 if v != r.service_up[s] {
                     r.service_up[s] = v;
