@@ -167,6 +167,14 @@ struct Table7Args {
     /// Probability at or above which an event is expected (default 0.5).
     #[arg(long, default_value_t = table7::DEFAULT_THRESHOLD)]
     threshold: f64,
+    /// Judge events this many hours after the quake (needs [recovery]); default: at each
+    /// service's recovery-time objective when the scenario has [recovery], else right after
+    /// the quake from damage alone.
+    #[arg(long, value_name = "H")]
+    at_hours: Option<f64>,
+    /// Judge events right after the quake from damage alone, even with [recovery].
+    #[arg(long, conflicts_with = "at_hours")]
+    at_quake: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -628,11 +636,31 @@ fn cmd_table7(a: Table7Args) -> Result<()> {
         .clone()
         .unwrap_or_else(|| default_out("-table7", &model.id));
     let out = OutDir::prepare(&out_path, a.common.force)?;
+    let at = match (a.at_hours, a.at_quake, &model.recovery) {
+        (_, true, _) | (None, false, None) => table7::When::Quake,
+        (None, false, Some(_)) => table7::When::Rto,
+        (Some(h), false, Some(r)) => {
+            if !(0.0..=r.horizon).contains(&h) {
+                return Err(Error::Usage(format!(
+                    "--at-hours must be within the recovery horizon [0, {}], got {h}",
+                    r.horizon
+                )));
+            }
+            table7::When::Hours(h)
+        }
+        (Some(_), false, None) => {
+            return Err(Error::Usage(format!(
+                "--at-hours needs a [recovery] table, which {} does not have",
+                a.model.scenario.display()
+            )))
+        }
+    };
     let config = table7::Config {
         trials,
         seed,
         threshold: a.threshold,
         base_options: a.model.options.clone(),
+        at,
     };
     let quiet = a.common.quiet;
     let start = Instant::now();

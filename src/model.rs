@@ -1234,10 +1234,10 @@ impl Builder<'_> {
             )?),
         };
         if let Some(p) = &power {
-            if p.measure == gm::FragilityMeasure::JmaIntensity && imt == gm::Imt::Pga {
+            if p.measure != gm::FragilityMeasure::PgaG && imt == gm::Imt::Pga {
                 return Err(self.err(
                     sp(f, &d.mw),
-                    "[hazard.power] curves in JMA intensity need a PGV field",
+                    "[hazard.power] curves in JMA intensity or PGV need a PGV field",
                     Some("set imt = \"pgv\" or give the curves in pga_g".into()),
                 ));
             }

@@ -44,6 +44,19 @@ pub struct Config {
     pub threshold: f64,
     /// Options applied to every run (the baseline), before the combinations.
     pub base_options: Vec<String>,
+    /// When events are judged.
+    pub at: When,
+}
+
+/// When Table 7 judges its events.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum When {
+    /// Right after the quake, from damage alone (scenarios without `[recovery]`).
+    Quake,
+    /// At each service's recovery-time objective: the event is "still down at the RTO".
+    Rto,
+    /// At a fixed number of hours after the quake.
+    Hours(f64),
 }
 
 /// One row of `table7.csv`.
@@ -90,11 +103,32 @@ pub const COMBINATIONS: [(Location, Location); 4] = [
     (Location::Capital, Location::Outside),
 ];
 
-fn event_probability(model: &Model, t: &Tally, e: usize) -> (Proportion, usize) {
+/// Hours at which service `s` is judged.
+fn judged_at(model: &Model, at: When, s: usize) -> Option<f64> {
+    match (at, &model.recovery) {
+        (When::Rto, Some(r)) => Some(r.rto[s]),
+        (When::Hours(h), Some(_)) => Some(h),
+        _ => None,
+    }
+}
+
+fn event_probability(model: &Model, t: &Tally, e: usize, at: When) -> (Proportion, usize) {
     let ev = &model.events[e];
     let mut best = (Proportion::new(0, t.trials), ev.any_down[0]);
     for &s in &ev.any_down {
-        let p = Proportion::new(t.trials - t.service_up[s], t.trials);
+        let up = match (judged_at(model, at, s), &model.recovery) {
+            (Some(h), Some(r)) => {
+                let c = r.checkpoints.len();
+                let k = r
+                    .checkpoints
+                    .iter()
+                    .position(|&x| x == h)
+                    .expect("judging times are checkpoints");
+                t.rec_up[s * c + k]
+            }
+            _ => t.service_up[s],
+        };
+        let p = Proportion::new(t.trials - up, t.trials);
         if p.p > best.0.p {
             best = (p, s);
         }
@@ -125,8 +159,22 @@ pub fn compute(
                 force_interconnection: Some(ic),
             };
             let mut model = Model::build(scenario, &spec)?;
-            // Table 7 is about the state after the quake: no recovery run.
-            model.recovery = None;
+            match (config.at, &mut model.recovery) {
+                (When::Quake, _) | (_, None) => model.recovery = None,
+                (at, Some(_)) => {
+                    // Judge at the requested times: make them checkpoints.
+                    let mut times: Vec<f64> = Vec::new();
+                    for e in &model.events {
+                        for &s in &e.any_down {
+                            times.extend(judged_at(&model, at, s));
+                        }
+                    }
+                    let rec = model.recovery.as_mut().expect("matched");
+                    rec.checkpoints.extend(times);
+                    rec.checkpoints.sort_by(f64::total_cmp);
+                    rec.checkpoints.dedup();
+                }
+            }
             threads_note(&format!(
                 "table7: backup {backup:?}, interconnection {ic:?}, options [{}]",
                 extra.join(", ")
@@ -143,7 +191,7 @@ pub fn compute(
             .filter(|id| !config.base_options.contains(id))
             .collect();
         for e in 0..model.events.len() {
-            let (p, worst) = event_probability(&model, &tally, e);
+            let (p, worst) = event_probability(&model, &tally, e, config.at);
             let expected = p.p >= config.threshold;
             let mut found: Vec<Vec<String>> = Vec::new();
             if expected {
@@ -154,7 +202,7 @@ pub fn compute(
                             continue;
                         }
                         let (m2, t2) = run(&subset)?;
-                        if event_probability(&m2, &t2, e).0.p < config.threshold {
+                        if event_probability(&m2, &t2, e, config.at).0.p < config.threshold {
                             found.push(subset);
                         }
                     }
@@ -260,6 +308,16 @@ impl Table7 {
                 c.trials, c.seed, c.threshold
             );
             s += "確率は最も影響を受ける府省の値（95%信頼区間, Wilson）。対策は共通乱数で評価し、事態の確率を閾値未満にする最小の組合せ。\n\n";
+            s += &format!(
+                "判定時点: {}\n\n",
+                match (c.at, self.model.recovery.is_some()) {
+                    (When::Rto, true) =>
+                        "各サービスの目標復旧時間（RTO）の時点で復旧していない場合を事態とする"
+                            .to_string(),
+                    (When::Hours(h), true) => format!("地震発生から {h} 時間後の状態"),
+                    _ => "地震発生直後の被害状態".to_string(),
+                }
+            );
             s += "| バックアップサーバーの所在 | ネットワーク間の接続点の所在 | 想定される事態 | 考えられる対策 |\n";
         } else {
             s += "# Table 7: expected events and countermeasures (computed by simulation)\n\n";
@@ -268,6 +326,16 @@ impl Table7 {
                 c.trials, c.seed, c.threshold
             );
             s += "Probabilities are those of the most exposed ministry, with 95% Wilson intervals. Countermeasures are evaluated on common random numbers: the smallest sets of options that bring the event below the threshold.\n\n";
+            s += &format!(
+                "Judged: {}\n\n",
+                match (c.at, self.model.recovery.is_some()) {
+                    (When::Rto, true) =>
+                        "at each service's recovery-time objective (still down at the RTO)"
+                            .to_string(),
+                    (When::Hours(h), true) => format!("{h} hours after the quake"),
+                    _ => "right after the quake, from damage alone".to_string(),
+                }
+            );
             s += "| Backup server | Interconnection point | Expected events | Countermeasures |\n";
         }
         s += "|---|---|---|---|\n";

@@ -158,3 +158,63 @@ fn case1_networks_continue_and_kansai_work_is_possible() {
     }
     assert_eq!(n, 12);
 }
+
+fn network_operation_cc(extra: &[&str]) -> (f64, String) {
+    let (t, _, md) = table7(&scenario("case2.toml"), extra);
+    let _ = t;
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("t7");
+    bcpsim()
+        .arg("table7")
+        .arg(scenario("case2.toml"))
+        .args([
+            "--trials",
+            "3000",
+            "--quiet",
+            "--lang",
+            "en",
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .args(extra)
+        .assert()
+        .success();
+    let mut r = csv::Reader::from_path(out.join("table7.csv")).unwrap();
+    let p = r
+        .records()
+        .map(|x| x.unwrap())
+        .find(|x| &x[0] == "capital" && &x[1] == "capital" && &x[2] == "network_operation")
+        .unwrap()[3]
+        .parse()
+        .unwrap();
+    let _ = md;
+    (p, std::fs::read_to_string(out.join("table7.md")).unwrap())
+}
+
+#[test]
+fn table7_is_judged_at_the_rto_by_default_or_at_a_chosen_time() {
+    let (at_rto, md) = network_operation_cc(&[]);
+    assert!(
+        md.contains("Judged: at each service's recovery-time objective"),
+        "{md}"
+    );
+    let (at_quake, md) = network_operation_cc(&["--at-quake"]);
+    assert!(
+        md.contains("Judged: right after the quake, from damage alone"),
+        "{md}"
+    );
+    let (at_month, md) = network_operation_cc(&["--at-hours", "720"]);
+    assert!(md.contains("Judged: 720 hours after the quake"), "{md}");
+    // Power losses add to the damage by the 24 h RTO; a month later most repairs are done.
+    assert!(
+        at_rto > at_quake && at_month < at_rto,
+        "{at_quake} {at_rto} {at_month}"
+    );
+    // Out of the horizon is bad usage.
+    bcpsim()
+        .arg("table7")
+        .arg(scenario("case2.toml"))
+        .args(["--at-hours", "1000", "--trials", "10"])
+        .assert()
+        .code(2);
+}
