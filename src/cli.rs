@@ -409,6 +409,7 @@ fn cmd_run(a: RunArgs) -> Result<()> {
     if !a.common.quiet {
         if shard.is_none() {
             print_headline(&model, &tally);
+            print_kansai_curve(&model, &tally);
         }
         println!("results: {}", path.display());
     }
@@ -435,6 +436,38 @@ fn print_headline(model: &Model, t: &crate::stats::Tally) {
             f(m.gnet_connection),
             f(m.work_from_kansai)
         );
+    }
+}
+
+/// By when each ministry can work from Kansai: probabilities at a few checkpoints.
+fn print_kansai_curve(model: &Model, t: &crate::stats::Tally) {
+    let Some(rec) = &model.recovery else {
+        return;
+    };
+    let c = rec.checkpoints.len();
+    let cols: Vec<usize> = (0..c)
+        .filter(|&k| [24.0, 72.0, 168.0, 336.0, 720.0].contains(&rec.checkpoints[k]))
+        .collect();
+    if cols.is_empty() || model.ministries.is_empty() {
+        return;
+    }
+    print!(
+        "\nwork from Kansai, probability by hours after the quake\n{:<6}",
+        ""
+    );
+    for &k in &cols {
+        print!(" {:>8}", format!("{} h", rec.checkpoints[k]));
+    }
+    println!();
+    for m in &model.ministries {
+        print!("{:<6}", m.id);
+        for &k in &cols {
+            print!(
+                " {:>8.3}",
+                t.rec_up[m.work_from_kansai * c + k] as f64 / t.trials.max(1) as f64
+            );
+        }
+        println!();
     }
 }
 

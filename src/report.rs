@@ -244,6 +244,42 @@ pub struct RestorationRow {
     pub mean_downtime_hours: f64,
 }
 
+/// One row of `crews.csv`: how busy each crew pool was.
+#[derive(Debug, Serialize)]
+pub struct CrewRow {
+    /// Pool id.
+    pub pool: String,
+    /// Crews working at once.
+    pub crews: u32,
+    /// Repairs started per trial, on average.
+    pub mean_jobs: f64,
+    /// Mean hours a job waited for a crew after its release (travel and queueing).
+    pub mean_wait_hours: f64,
+    /// Share of jobs that waited more than 24 hours.
+    pub share_waiting_over_24h: f64,
+}
+
+/// Rows of `crews.csv`.
+pub fn crew_rows(model: &Model, t: &Tally) -> Vec<CrewRow> {
+    let Some(rec) = &model.recovery else {
+        return Vec::new();
+    };
+    rec.pools
+        .iter()
+        .enumerate()
+        .map(|(p, pool)| {
+            let jobs = t.pool_jobs[p].max(1) as f64;
+            CrewRow {
+                pool: pool.id.clone(),
+                crews: pool.count,
+                mean_jobs: r6(t.pool_jobs[p] as f64 / t.trials.max(1) as f64),
+                mean_wait_hours: r6(t.pool_wait_min[p] as f64 / 60.0 / jobs),
+                share_waiting_over_24h: r6(t.pool_wait_24h[p] as f64 / jobs),
+            }
+        })
+        .collect()
+}
+
 /// Rows of `availability.csv`.
 pub fn availability_rows(model: &Model, t: &Tally) -> Vec<AvailabilityRow> {
     let Some(rec) = &model.recovery else {
@@ -462,6 +498,7 @@ pub fn write_tables(out: &OutDir, model: &Model, t: &Tally) -> Result<()> {
     if model.recovery.is_some() {
         out.write_csv("availability.csv", &availability_rows(model, t))?;
         out.write_csv("restoration.csv", &restoration_rows(model, t))?;
+        out.write_csv("crews.csv", &crew_rows(model, t))?;
     }
     Ok(())
 }

@@ -52,6 +52,15 @@ pub struct Tally {
     /// are exact).
     #[serde(default)]
     pub rec_downtime_min: Vec<u64>,
+    /// Recovery: repairs started per crew pool, summed over trials.
+    #[serde(default)]
+    pub pool_jobs: Vec<u64>,
+    /// Recovery: minutes jobs waited for a crew per pool, summed (whole minutes per trial).
+    #[serde(default)]
+    pub pool_wait_min: Vec<u64>,
+    /// Recovery: jobs that waited more than 24 h for a crew, per pool.
+    #[serde(default)]
+    pub pool_wait_24h: Vec<u64>,
 }
 
 impl Tally {
@@ -67,6 +76,9 @@ impl Tally {
             rec_ttr: Vec::new(),
             rec_within_rto: Vec::new(),
             rec_downtime_min: Vec::new(),
+            pool_jobs: Vec::new(),
+            pool_wait_min: Vec::new(),
+            pool_wait_24h: Vec::new(),
         }
         .with_recovery(model)
     }
@@ -78,6 +90,9 @@ impl Tally {
             self.rec_ttr = vec![0; s * rec.ttr_bins()];
             self.rec_within_rto = vec![0; s];
             self.rec_downtime_min = vec![0; s];
+            self.pool_jobs = vec![0; rec.pools.len()];
+            self.pool_wait_min = vec![0; rec.pools.len()];
+            self.pool_wait_24h = vec![0; rec.pools.len()];
         }
         self
     }
@@ -101,6 +116,11 @@ impl Tally {
             self.rec_ttr[s * bins + b] += 1;
             self.rec_within_rto[s] += u64::from(ttr <= rec.rto[s]);
             self.rec_downtime_min[s] += (r.downtime[s] * 60.0).round() as u64;
+        }
+        for p in 0..self.pool_jobs.len() {
+            self.pool_jobs[p] += u64::from(r.pool_jobs[p]);
+            self.pool_wait_min[p] += (r.pool_wait[p] * 60.0).round() as u64;
+            self.pool_wait_24h[p] += u64::from(r.pool_wait_24h[p]);
         }
     }
 
@@ -135,6 +155,9 @@ impl Tally {
         add(&mut self.rec_ttr, &other.rec_ttr);
         add(&mut self.rec_within_rto, &other.rec_within_rto);
         add(&mut self.rec_downtime_min, &other.rec_downtime_min);
+        add(&mut self.pool_jobs, &other.pool_jobs);
+        add(&mut self.pool_wait_min, &other.pool_wait_min);
+        add(&mut self.pool_wait_24h, &other.pool_wait_24h);
     }
 
     /// Whether two tallies have the same shape (same model).

@@ -308,6 +308,12 @@ pub struct RecoveryWorkspace {
     /// Released jobs per pool: (priority, release time bits, node), smallest first.
     grid_back: Vec<f64>,
     pool_at: Vec<f64>,
+    /// Per pool: repairs started in this trial.
+    pub pool_jobs: Vec<u32>,
+    /// Per pool: hours jobs waited for a crew after their release, summed.
+    pub pool_wait: Vec<f64>,
+    /// Per pool: jobs that waited more than 24 hours.
+    pub pool_wait_24h: Vec<u32>,
     waiting: Vec<std::collections::BinaryHeap<std::cmp::Reverse<(i64, u64, u32)>>>,
     released_at: Vec<f64>,
     contact: Vec<(u64, bool)>,
@@ -323,6 +329,9 @@ impl RecoveryWorkspace {
             grid_on: vec![true; model.sites.len()],
             grid_back: vec![0.0; model.sites.len()],
             pool_at: vec![0.0; rec.pools.len()],
+            pool_jobs: vec![0; rec.pools.len()],
+            pool_wait: vec![0.0; rec.pools.len()],
+            pool_wait_24h: vec![0; rec.pools.len()],
             gen_running: vec![false; n],
             restarting: vec![false; n],
             staff_here: vec![true; n],
@@ -424,6 +433,9 @@ pub fn simulate(
     for (p, pool) in rec.pools.iter().enumerate() {
         r.free[p] = 0;
         r.ready[p] = false;
+        r.pool_jobs[p] = 0;
+        r.pool_wait[p] = 0.0;
+        r.pool_wait_24h[p] = 0;
         let key = crate::model::stable_key("crew", &pool.id);
         let at = pool.travel.sample(uniform(ts, key, 0));
         r.pool_at[p] = at;
@@ -838,6 +850,9 @@ fn dispatch(
             .and_then(|c| rec.repair[c])
             .expect("job has a repair");
         let took = rp.duration.sample(uniform(ts, node.key, K_REPAIR));
+        r.pool_jobs[pool] += 1;
+        r.pool_wait[pool] += t - released;
+        r.pool_wait_24h[pool] += u32::from(t - released > 24.0);
         if t > released {
             say!(
                 t,

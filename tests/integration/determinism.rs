@@ -29,12 +29,13 @@ fn same(a: &Path, b: &Path, files: &[&str]) {
     }
 }
 
-const TABLES: [&str; 5] = [
+const TABLES: [&str; 6] = [
     "summary.csv",
     "ministries.csv",
     "kansai_ministries.csv",
     "availability.csv",
     "restoration.csv",
+    "crews.csv",
 ];
 
 #[test]
