@@ -1677,6 +1677,7 @@ impl Builder<'_> {
         ns.dedup();
         qs.sort_unstable();
         qs.dedup();
+        let has_generator: Vec<bool> = generators.iter().map(Option::is_some).collect();
         Ok(Some(rc::Recovery {
             horizon,
             checkpoints,
@@ -1714,6 +1715,22 @@ impl Builder<'_> {
             node_queries: rc::csr(n, &nq),
             node_services: rc::csr(n, &ns),
             query_services: rc::csr(model.paths.len(), &qs),
+            n_classes: model.classes.len(),
+            generator_of_class: model
+                .nodes
+                .iter()
+                .map(|x| x.class.filter(|&c| has_generator[c]).map(|c| c as u32))
+                .collect(),
+            generator_key: model
+                .sites
+                .iter()
+                .flat_map(|s| {
+                    model
+                        .classes
+                        .iter()
+                        .map(move |c| stable_key("generator", &format!("{}/{c}", s.id)))
+                })
+                .collect(),
             monotone: model
                 .services
                 .iter()

@@ -196,6 +196,12 @@ pub struct Recovery {
     pub(crate) node_services: (Vec<u32>, Vec<u32>),
     /// Path query -> services (CSR).
     pub(crate) query_services: (Vec<u32>, Vec<u32>),
+    /// Number of classes (generators are per site and class).
+    pub(crate) n_classes: usize,
+    /// Per node: its class, if that class has a generator.
+    pub(crate) generator_of_class: Vec<Option<u32>>,
+    /// Per (site, class): key of its generator's draws.
+    pub(crate) generator_key: Vec<u64>,
     /// Per service: its program has no negation, so it is monotone in its inputs.
     pub(crate) monotone: Vec<bool>,
     /// Site -> nodes that may stand there (CSR).
@@ -278,7 +284,11 @@ pub struct RecoveryWorkspace {
     up: Vec<bool>,
     damaged: Vec<bool>,
     grid_on: Vec<bool>,
+    /// Per (site, class) generator: running.
     gen_running: Vec<bool>,
+    /// Per (site, class) generator: already set up in this trial.
+    gen_set: Vec<bool>,
+    gen_used: Vec<u32>,
     restarting: Vec<bool>,
     staff_here: Vec<bool>,
     fuel_event: Vec<Option<EventId>>,
@@ -332,10 +342,11 @@ impl RecoveryWorkspace {
             pool_jobs: vec![0; rec.pools.len()],
             pool_wait: vec![0.0; rec.pools.len()],
             pool_wait_24h: vec![0; rec.pools.len()],
-            gen_running: vec![false; n],
+            gen_running: vec![false; model.sites.len() * model.classes.len()],
+            gen_set: vec![false; model.sites.len() * model.classes.len()],
             restarting: vec![false; n],
             staff_here: vec![true; n],
-            fuel_event: vec![None; n],
+            fuel_event: vec![None; model.sites.len() * model.classes.len()],
             path_up: vec![false; q],
             service_up: vec![false; s],
             dirty_q: vec![0; q],
@@ -449,28 +460,38 @@ pub fn simulate(
     for w in r.waiting.iter_mut() {
         w.clear();
     }
+    for &g in &r.gen_used {
+        r.gen_set[g as usize] = false;
+        r.gen_running[g as usize] = false;
+        r.fuel_event[g as usize] = None;
+    }
+    r.gen_used.clear();
+    let nc = model.classes.len();
     for i in 0..n {
         let node = &model.nodes[i];
         r.damaged[i] = ws.exists[i] && ws.cause[i] != Cause::None;
         r.restarting[i] = false;
-        r.fuel_event[i] = None;
-        r.gen_running[i] = false;
         r.staff_here[i] = rec.staff_of[i].is_none();
         let site = ws.node_site[i];
         if rec.needs_power[i] && ws.exists[i] && site != u32::MAX && !r.grid_on[site as usize] {
-            if let Some(g) = node.class.and_then(|c| rec.generators[c]) {
-                {
-                    r.gen_running[i] = true;
+            if let Some((c, g)) = node.class.and_then(|c| rec.generators[c].map(|g| (c, g))) {
+                // One generator per building: all components of a class at a site share it.
+                let gi = site as usize * nc + c;
+                if !r.gen_set[gi] {
+                    r.gen_set[gi] = true;
+                    r.gen_used.push(gi as u32);
+                    r.gen_running[gi] = true;
                     // The grid's return is known now: fuel and refuelling matter only if the
                     // fuel runs out before it, which saves most events.
                     let back = r.grid_back[site as usize];
+                    let key = rec.generator_key[gi];
                     if g.fuel_hours < back && g.fuel_hours <= rec.horizon {
-                        r.fuel_event[i] =
-                            r.queue.schedule(g.fuel_hours, Ev::FuelOut(i as u32)).ok();
-                        if uniform(ts, node.key, K_REFUEL_ARRIVES) < g.p_refuel {
-                            let at = g.refuel.sample(uniform(ts, node.key, K_REFUEL_TIME));
+                        r.fuel_event[gi] =
+                            r.queue.schedule(g.fuel_hours, Ev::FuelOut(gi as u32)).ok();
+                        if uniform(ts, key, K_REFUEL_ARRIVES) < g.p_refuel {
+                            let at = g.refuel.sample(uniform(ts, key, K_REFUEL_TIME));
                             if at <= rec.horizon && at < back {
-                                let _ = r.queue.schedule(at, Ev::Refuel(i as u32));
+                                let _ = r.queue.schedule(at, Ev::Refuel(gi as u32));
                             }
                         }
                     }
@@ -596,14 +617,17 @@ pub fn simulate(
                         "grid power returns at site {}",
                         model.sites[s as usize].id
                     );
+                    let base = s as usize * nc;
+                    for c in 0..nc {
+                        if let Some(id) = r.fuel_event[base + c].take() {
+                            r.queue.cancel(id);
+                        }
+                    }
                     for &i in row(&rec.site_nodes, s as usize) {
                         let i = i as usize;
                         if ws.node_site[i] == s && rec.needs_power[i] {
-                            if let Some(id) = r.fuel_event[i].take() {
-                                r.queue.cancel(id);
-                            }
-                            let was_powered = r.gen_running[i];
-                            r.gen_running[i] = false;
+                            let gi = model.nodes[i].class.map(|c| base + c);
+                            let was_powered = gi.is_some_and(|g| r.gen_running[g]);
                             if rec.is_router[i] && !was_powered && ws.exists[i] {
                                 r.restarting[i] = true;
                                 let _ = r
@@ -613,49 +637,63 @@ pub fn simulate(
                             r.dirty_nodes.push(i as u32);
                         }
                     }
+                    for c in 0..nc {
+                        r.gen_running[base + c] = false;
+                    }
                 }
-                Ev::FuelOut(i) => {
-                    let i = i as usize;
-                    r.fuel_event[i] = None;
-                    r.gen_running[i] = false;
+                Ev::FuelOut(g) => {
+                    let g = g as usize;
+                    r.fuel_event[g] = None;
+                    r.gen_running[g] = false;
+                    let (s, c) = (g / nc, g % nc);
                     say!(
                         t,
-                        Subject::Node(i as u32),
-                        "{} runs out of generator fuel",
-                        name(i)
+                        Subject::Site(s as u32),
+                        "generators of {} at site {} run out of fuel",
+                        model.classes[c],
+                        model.sites[s].id
                     );
-                    r.dirty_nodes.push(i as u32);
-                }
-                Ev::Refuel(i) => {
-                    let i = i as usize;
-                    let site = ws.node_site[i] as usize;
-                    if r.grid_on[site] {
-                        continue;
-                    }
-                    if let Some(id) = r.fuel_event[i].take() {
-                        r.queue.cancel(id);
-                        say!(
-                            t,
-                            Subject::Node(i as u32),
-                            "refuelling reaches {} before its fuel runs out",
-                            name(i)
-                        );
-                    } else {
-                        say!(
-                            t,
-                            Subject::Node(i as u32),
-                            "refuelling reaches {}; its generator restarts",
-                            name(i)
-                        );
-                        if rec.is_router[i] {
-                            r.restarting[i] = true;
-                            let _ = r
-                                .queue
-                                .schedule(t + rec.router_restart, Ev::RouterUp(i as u32));
+                    for &i in row(&rec.site_nodes, s) {
+                        if ws.node_site[i as usize] == s as u32
+                            && model.nodes[i as usize].class == Some(c)
+                        {
+                            r.dirty_nodes.push(i);
                         }
                     }
-                    r.gen_running[i] = true;
-                    r.dirty_nodes.push(i as u32);
+                }
+                Ev::Refuel(g) => {
+                    let g = g as usize;
+                    let (s, c) = (g / nc, g % nc);
+                    if r.grid_on[s] {
+                        continue;
+                    }
+                    let restarted = r.fuel_event[g].is_none();
+                    if let Some(id) = r.fuel_event[g].take() {
+                        r.queue.cancel(id);
+                    }
+                    say!(
+                        t,
+                        Subject::Site(s as u32),
+                        "refuelling reaches the {} generators at site {}{}",
+                        model.classes[c],
+                        model.sites[s].id,
+                        if restarted {
+                            "; they restart"
+                        } else {
+                            " before their fuel runs out"
+                        }
+                    );
+                    r.gen_running[g] = true;
+                    for &i in row(&rec.site_nodes, s) {
+                        let iu = i as usize;
+                        if ws.node_site[iu] == s as u32 && model.nodes[iu].class == Some(c) {
+                            if restarted && rec.is_router[iu] && ws.exists[iu] {
+                                r.restarting[iu] = true;
+                                let _ = r.queue.schedule(t + rec.router_restart, Ev::RouterUp(i));
+                            }
+                            r.dirty_nodes.push(i);
+                        }
+                    }
                 }
                 Ev::RouterUp(i) => {
                     r.restarting[i as usize] = false;
@@ -817,7 +855,10 @@ fn node_up(rec: &Recovery, ws: &Workspace, r: &RecoveryWorkspace, i: usize) -> b
         return true;
     }
     let site = ws.node_site[i];
-    site == u32::MAX || r.grid_on[site as usize] || r.gen_running[i]
+    site == u32::MAX
+        || r.grid_on[site as usize]
+        || rec.generator_of_class[i]
+            .is_some_and(|c| r.gen_running[site as usize * rec.n_classes + c as usize])
 }
 
 fn dispatch(
