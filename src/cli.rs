@@ -319,6 +319,44 @@ fn trials_of(c: &RunCommon, model: &Model) -> Result<u64> {
     }
 }
 
+/// What differs between the manifests of the commands; the rest is filled in here.
+struct ManifestFacts {
+    command: String,
+    scenario: String,
+    scenario_id: String,
+    scenario_sha256: String,
+    seed: u64,
+    trials: u64,
+    trial_range: (u64, u64),
+    shard: Option<String>,
+    options: Vec<String>,
+    threads: usize,
+    elapsed_seconds: f64,
+}
+
+impl ManifestFacts {
+    fn manifest(&self) -> Manifest {
+        Manifest {
+            tool: "bcpsim",
+            version: env!("CARGO_PKG_VERSION"),
+            command: self.command.clone(),
+            scenario: self.scenario.clone(),
+            scenario_id: self.scenario_id.clone(),
+            scenario_sha256: self.scenario_sha256.clone(),
+            seed: self.seed,
+            generator: GENERATOR,
+            trials: self.trials,
+            trial_range: self.trial_range,
+            shard: self.shard.clone(),
+            options: self.options.clone(),
+            threads: self.threads,
+            elapsed_seconds: self.elapsed_seconds,
+            command_line: command_line(),
+            created_utc: report::utc_stamp(),
+        }
+    }
+}
+
 fn default_out(kind: &str, id: &str) -> PathBuf {
     Path::new("results").join(format!("{id}{kind}-{}", report::utc_stamp()))
 }
@@ -378,24 +416,20 @@ fn cmd_run(a: RunArgs) -> Result<()> {
     }
     out.write_json(
         "manifest.json",
-        &Manifest {
-            tool: "bcpsim",
-            version: env!("CARGO_PKG_VERSION"),
+        &ManifestFacts {
             command: "run".into(),
             scenario: a.model.scenario.display().to_string(),
             scenario_id: model.id.clone(),
             scenario_sha256: scenario.sha256.clone(),
             seed,
-            generator: GENERATOR,
             trials,
             trial_range: (range.start, range.end),
             shard: report::shard_label(shard),
             options: model.applied.clone(),
             threads,
             elapsed_seconds: elapsed,
-            command_line: command_line(),
-            created_utc: report::utc_stamp(),
-        },
+        }
+        .manifest(),
     )?;
     let path = out.commit()?;
     say(
@@ -712,24 +746,20 @@ fn cmd_table7(a: Table7Args) -> Result<()> {
     out.write("table7.md", md.as_bytes())?;
     out.write_json(
         "manifest.json",
-        &Manifest {
-            tool: "bcpsim",
-            version: env!("CARGO_PKG_VERSION"),
+        &ManifestFacts {
             command: "table7".into(),
             scenario: a.model.scenario.display().to_string(),
             scenario_id: model.id.clone(),
             scenario_sha256: scenario.sha256.clone(),
             seed,
-            generator: GENERATOR,
             trials,
             trial_range: (0, trials),
             shard: None,
             options: model.applied.clone(),
             threads,
             elapsed_seconds: elapsed,
-            command_line: command_line(),
-            created_utc: report::utc_stamp(),
-        },
+        }
+        .manifest(),
     )?;
     let path = out.commit()?;
     if !quiet {
@@ -845,24 +875,20 @@ fn cmd_merge(a: MergeArgs) -> Result<()> {
     report::write_tables(&out, &model, &tally)?;
     out.write_json(
         "manifest.json",
-        &Manifest {
-            tool: "bcpsim",
-            version: env!("CARGO_PKG_VERSION"),
+        &ManifestFacts {
             command: "merge".into(),
             scenario: scenario_path.display().to_string(),
             scenario_id: model.id.clone(),
             scenario_sha256: scenario.sha256.clone(),
             seed: first.seed,
-            generator: GENERATOR,
             trials: first.trials_total,
             trial_range: (0, first.trials_total),
             shard: None,
             options: first.options.clone(),
             threads: 0,
             elapsed_seconds: 0.0,
-            command_line: command_line(),
-            created_utc: report::utc_stamp(),
-        },
+        }
+        .manifest(),
     )?;
     let path = out.commit()?;
     println!("results: {}", path.display());
@@ -1012,24 +1038,20 @@ fn cmd_hazard(a: HazardArgs) -> Result<()> {
     let elapsed = start.elapsed().as_secs_f64();
     out.write_json(
         "manifest.json",
-        &Manifest {
-            tool: "bcpsim",
-            version: env!("CARGO_PKG_VERSION"),
+        &ManifestFacts {
             command: "hazard".into(),
             scenario: a.model.scenario.display().to_string(),
             scenario_id: model.id.clone(),
             scenario_sha256: scenario.sha256.clone(),
             seed,
-            generator: GENERATOR,
             trials,
             trial_range: (0, trials),
             shard: None,
             options: model.applied.clone(),
             threads,
             elapsed_seconds: elapsed,
-            command_line: command_line(),
-            created_utc: report::utc_stamp(),
-        },
+        }
+        .manifest(),
     )?;
     let path = out.commit()?;
     if !a.common.quiet {
