@@ -406,7 +406,37 @@ pub struct Fragility {
     pub fails_from: usize,
 }
 
+#[cfg(test)]
+mod fragility_tests {
+    use super::*;
+
+    #[test]
+    fn damage_state_follows_the_nested_curves() {
+        let f = Fragility {
+            measure: gm::FragilityMeasure::JmaIntensity,
+            medians: [5.0, 5.5, 6.0, 6.5],
+            dispersions: [0.3; 4],
+            fails_from: 1,
+        };
+        let x = 6.0;
+        // P(>= slight) > P(>= moderate) > P(>= extensive) = 0.5 > P(>= complete).
+        assert_eq!(f.state_of(0.999_99, x), 0);
+        assert_eq!(f.state_of(f.exceedance(1, x) - 1e-9, x), 2);
+        assert_eq!(f.state_of(0.49, x), 3);
+        assert_eq!(f.state_of(f.exceedance(3, x) - 1e-9, x), 4);
+    }
+}
+
 impl Fragility {
+    /// The damage state (1 slight … 4 complete, 0 none) of a component whose draw `u` fell
+    /// below the exceedance probability of some state: the highest such state.
+    pub fn state_of(&self, u: f64, x: f64) -> u8 {
+        (0..4)
+            .rev()
+            .find(|&k| u < self.exceedance(k, x))
+            .map_or(0, |k| k as u8 + 1)
+    }
+
     /// Probability of reaching at least `state` (0..4) given the value of the measure.
     pub fn exceedance(&self, state: usize, x: f64) -> f64 {
         let (m, b) = (self.medians[state], self.dispersions[state]);
@@ -1454,6 +1484,23 @@ impl Builder<'_> {
                 kind: x.kind,
             })
         };
+        let by_state = |v: &Option<Spanned<Vec<crate::scenario::DurationDef>>>,
+                        what: &str|
+         -> Result<Option<[rc::Duration; 4]>> {
+            let Some(v) = v else { return Ok(None) };
+            if v.get_ref().len() != 4 {
+                return Err(self.err(sp(f, v), format!("{what} must list 4 durations (slight, moderate, extensive, complete), found {}", v.get_ref().len()), None));
+            }
+            let mut out = [rc::Duration {
+                median_hours: 0.0,
+                beta: 0.0,
+                kind: Default::default(),
+            }; 4];
+            for (k, x) in v.get_ref().iter().enumerate() {
+                out[k] = duration(&Spanned::new(v.span(), *x), what)?;
+            }
+            Ok(Some(out))
+        };
         let horizon = match &d.horizon_hours {
             Some(h) => positive(h, "horizon_hours", 1.0, 87_600.0)?,
             None => 720.0,
@@ -1564,6 +1611,7 @@ impl Builder<'_> {
                 })?;
             repair[c] = Some(rc::Repair {
                 duration: duration(&rp.duration, "repair duration")?,
+                by_state: by_state(&rp.duration_by_state, "duration_by_state")?,
                 priority: rp.priority,
                 pool,
             });
@@ -1593,6 +1641,7 @@ impl Builder<'_> {
                 ));
             }
             grid[region] = Some(rc::Grid {
+                by_state: by_state(&g.restore_by_state, "restore_by_state")?,
                 p_outage: prob(
                     self.src,
                     sp(f, &g.p_outage),

@@ -76,6 +76,10 @@ pub struct Workspace {
     pub cause: Vec<Cause>,
     /// Per node: its site in this trial (`u32::MAX` when it has none).
     pub node_site: Vec<u32>,
+    /// Per node: damage state under shaking (0 none, 1 slight … 4 complete).
+    pub damage_state: Vec<u8>,
+    /// Per site: damage state of its substation (0 when it still supplies).
+    pub grid_state: Vec<u8>,
     /// Scratch of the recovery stage, when the model has one.
     pub recovery: Option<Box<crate::recovery::RecoveryWorkspace>>,
 }
@@ -113,6 +117,8 @@ impl Workspace {
             exists: vec![true; model.nodes.len()],
             cause: vec![Cause::None; model.nodes.len()],
             node_site: vec![u32::MAX; model.nodes.len()],
+            damage_state: vec![0; model.nodes.len()],
+            grid_state: vec![0; model.sites.len()],
             recovery: model
                 .recovery
                 .as_ref()
@@ -224,6 +230,7 @@ pub fn sample_ground_motion(model: &Model, trial_seed: u64, ws: &mut Workspace) 
 /// sampled measure's (an assumption: the two are strongly but not perfectly correlated).
 pub fn sample_grid_power(model: &Model, trial_seed: u64, ws: &mut Workspace) {
     ws.grid_up.iter_mut().for_each(|g| *g = true);
+    ws.grid_state.iter_mut().for_each(|g| *g = 0);
     let Some(g) = &model.ground_motion else {
         return;
     };
@@ -241,8 +248,9 @@ pub fn sample_grid_power(model: &Model, trial_seed: u64, ws: &mut Workspace) {
             }
             m => measure_value(ws.site_ln[s], m),
         };
-        let p = f.exceedance(f.fails_from, x);
-        ws.grid_up[s] = uniform(trial_seed, g.power_keys[s], 0) >= p;
+        let u = uniform(trial_seed, g.power_keys[s], 0);
+        ws.grid_up[s] = u >= f.exceedance(f.fails_from, x);
+        ws.grid_state[s] = if ws.grid_up[s] { 0 } else { f.state_of(u, x) };
     }
 }
 
@@ -314,9 +322,19 @@ pub fn run_trial(model: &Model, seed: u64, trial: u64, ws: &mut Workspace) {
         let zone_failed = h.zone != u32::MAX
             && ws.struck[h.zone as usize]
             && (h.p >= 1.0 || uniform(ts, n.key, 1) < h.p);
-        let shaken_failed = ws.quake
-            && h.gm_pair != u32::MAX
-            && uniform(ts, n.key, 2) < ws.gm_p[h.gm_pair as usize];
+        let u_shake = uniform(ts, n.key, 2);
+        let shaken_failed =
+            ws.quake && h.gm_pair != u32::MAX && u_shake < ws.gm_p[h.gm_pair as usize];
+        ws.damage_state[i] = 0;
+        if shaken_failed {
+            // The same draw places it among the damage states (curves are nested).
+            let c = model.nodes[i].class.expect("shaken nodes have a class");
+            let f = model.fragility[c]
+                .as_ref()
+                .expect("shaken nodes have a fragility");
+            ws.damage_state[i] =
+                f.state_of(u_shake, measure_value(ws.site_ln[site as usize], f.measure));
+        }
         if exists {
             ws.cause[i] = if zone_failed {
                 Cause::Zone

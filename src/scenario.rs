@@ -146,6 +146,9 @@ pub struct RepairDef {
     pub class: SString,
     /// Repair duration of a failed component.
     pub duration: Spanned<DurationDef>,
+    /// Repair durations by damage state under shaking (slight, moderate, extensive,
+    /// complete); `duration` applies to zone-hazard failures and when this is absent.
+    pub duration_by_state: Option<Spanned<Vec<DurationDef>>>,
     /// Dispatch priority (lower first).
     pub priority: i64,
     /// Crew pool id.
@@ -178,6 +181,9 @@ pub struct GridDef {
     pub p_outage: SF64,
     /// Time to restore a lost supply.
     pub restore: Spanned<DurationDef>,
+    /// Restoration by the damage state of the site's substation (slight … complete), for
+    /// the ground-motion hazard; `restore` applies otherwise.
+    pub restore_by_state: Option<Spanned<Vec<DurationDef>>>,
     /// Where the numbers come from.
     pub source: SString,
 }

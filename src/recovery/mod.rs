@@ -117,6 +117,8 @@ pub enum Start {
 pub struct Repair {
     /// Duration of a repair.
     pub duration: Duration,
+    /// Durations by damage state under shaking (slight … complete), if given.
+    pub by_state: Option<[Duration; 4]>,
     /// Dispatch priority (lower first).
     pub priority: i64,
     /// Crew pool index.
@@ -142,6 +144,8 @@ pub struct Grid {
     pub p_outage: f64,
     /// Restoration time.
     pub restore: Duration,
+    /// Restoration by substation damage state (slight … complete), if given.
+    pub by_state: Option<[Duration; 4]>,
 }
 
 /// Private generator of a class.
@@ -418,7 +422,11 @@ pub fn simulate(
         if lost {
             match grid {
                 Some(g) => {
-                    let back = g.restore.sample(uniform(ts, key, 1));
+                    let dist = match (g.by_state, ws.grid_state[s]) {
+                        (Some(b), k) if k > 0 => b[k as usize - 1],
+                        _ => g.restore,
+                    };
+                    let back = dist.sample(uniform(ts, key, 1));
                     r.grid_back[s] = back;
                     say!(
                         0.0,
@@ -708,7 +716,7 @@ pub fn simulate(
                     r.released_at[i as usize] = t;
                     // Non-negative floats order like their bit patterns.
                     r.waiting[rp.pool].push(std::cmp::Reverse((rp.priority, t.to_bits(), i)));
-                    dispatch(model, rec, ts, r, rp.pool, t, &mut trace);
+                    dispatch(model, rec, ts, ws, r, rp.pool, t, &mut trace);
                 }
                 Ev::PoolReady(p) => {
                     let p = p as usize;
@@ -721,7 +729,7 @@ pub fn simulate(
                         rec.pools[p].count,
                         rec.pools[p].id
                     );
-                    dispatch(model, rec, ts, r, p, t, &mut trace);
+                    dispatch(model, rec, ts, ws, r, p, t, &mut trace);
                 }
                 Ev::RepairDone(i) => {
                     let iu = i as usize;
@@ -739,7 +747,7 @@ pub fn simulate(
                         .expect("repaired nodes have a repair")
                         .pool;
                     r.free[pool] += 1;
-                    dispatch(model, rec, ts, r, pool, t, &mut trace);
+                    dispatch(model, rec, ts, ws, r, pool, t, &mut trace);
                 }
                 Ev::StaffArrive(i) => {
                     r.staff_here[i as usize] = true;
@@ -861,10 +869,12 @@ fn node_up(rec: &Recovery, ws: &Workspace, r: &RecoveryWorkspace, i: usize) -> b
             .is_some_and(|c| r.gen_running[site as usize * rec.n_classes + c as usize])
 }
 
+#[allow(clippy::too_many_arguments)]
 fn dispatch(
     model: &Model,
     rec: &Recovery,
     ts: u64,
+    ws: &Workspace,
     r: &mut RecoveryWorkspace,
     pool: usize,
     t: f64,
@@ -890,7 +900,11 @@ fn dispatch(
             .class
             .and_then(|c| rec.repair[c])
             .expect("job has a repair");
-        let took = rp.duration.sample(uniform(ts, node.key, K_REPAIR));
+        let dist = match (rp.by_state, ws.damage_state[i as usize]) {
+            (Some(b), k) if k > 0 => b[k as usize - 1],
+            _ => rp.duration,
+        };
+        let took = dist.sample(uniform(ts, node.key, K_REPAIR));
         r.pool_jobs[pool] += 1;
         r.pool_wait[pool] += t - released;
         r.pool_wait_24h[pool] += u32::from(t - released > 24.0);
