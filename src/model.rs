@@ -1727,6 +1727,7 @@ impl Builder<'_> {
         qs.sort_unstable();
         qs.dedup();
         let has_generator: Vec<bool> = generators.iter().map(Option::is_some).collect();
+        let pool_keys = pools.iter().map(|p| stable_key("crew", &p.id)).collect();
         Ok(Some(rc::Recovery {
             horizon,
             checkpoints,
@@ -1764,6 +1765,13 @@ impl Builder<'_> {
             node_queries: rc::csr(n, &nq),
             node_services: rc::csr(n, &ns),
             query_services: rc::csr(model.paths.len(), &qs),
+            calendar_key: stable_key("calendar", "start"),
+            grid_keys: model
+                .sites
+                .iter()
+                .map(|s| stable_key("grid", &s.id))
+                .collect(),
+            pool_keys,
             n_classes: model.classes.len(),
             generator_of_class: model
                 .nodes

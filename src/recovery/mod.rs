@@ -200,6 +200,12 @@ pub struct Recovery {
     pub(crate) node_services: (Vec<u32>, Vec<u32>),
     /// Path query -> services (CSR).
     pub(crate) query_services: (Vec<u32>, Vec<u32>),
+    /// Key of the quake's time-of-week draw.
+    pub(crate) calendar_key: u64,
+    /// Per site: key of its grid draws.
+    pub(crate) grid_keys: Vec<u64>,
+    /// Per pool: key of its travel draw.
+    pub(crate) pool_keys: Vec<u64>,
     /// Number of classes (generators are per site and class).
     pub(crate) n_classes: usize,
     /// Per node: its class, if that class has a generator.
@@ -251,9 +257,6 @@ enum Ev {
     FuelOut(u32),
     Refuel(u32),
     RouterUp(u32),
-    Release(u32),
-    PoolReady(u32),
-    RepairDone(u32),
     StaffArrive(u32),
 }
 
@@ -317,11 +320,15 @@ pub struct RecoveryWorkspace {
     /// Per service and checkpoint: up (row-major by service).
     pub at_checkpoint: Vec<bool>,
     // crews
-    free: Vec<u32>,
-    ready: Vec<bool>,
     /// Released jobs per pool: (priority, release time bits, node), smallest first.
     grid_back: Vec<f64>,
     pool_at: Vec<f64>,
+    /// Per pool: jobs of this trial (release, priority, node).
+    jobs: Vec<Vec<(f64, i64, u32)>>,
+    /// Free times of a pool's crews while its schedule is worked out.
+    crew_free: std::collections::BinaryHeap<std::cmp::Reverse<u64>>,
+    /// Repair completions (time, node), in time order.
+    completions: Vec<(f64, u32)>,
     /// Per pool: repairs started in this trial.
     pub pool_jobs: Vec<u32>,
     /// Per pool: hours jobs waited for a crew after their release, summed.
@@ -329,7 +336,6 @@ pub struct RecoveryWorkspace {
     /// Per pool: jobs that waited more than 24 hours.
     pub pool_wait_24h: Vec<u32>,
     waiting: Vec<std::collections::BinaryHeap<std::cmp::Reverse<(i64, u64, u32)>>>,
-    released_at: Vec<f64>,
     contact: Vec<(u64, bool)>,
 }
 
@@ -344,6 +350,7 @@ impl RecoveryWorkspace {
             grid_back: vec![0.0; model.sites.len()],
             pool_at: vec![0.0; rec.pools.len()],
             pool_jobs: vec![0; rec.pools.len()],
+            jobs: vec![Vec::new(); rec.pools.len()],
             pool_wait: vec![0.0; rec.pools.len()],
             pool_wait_24h: vec![0; rec.pools.len()],
             gen_running: vec![false; model.sites.len() * model.classes.len()],
@@ -360,10 +367,7 @@ impl RecoveryWorkspace {
             downtime: vec![0.0; s],
             ttr: vec![0.0; s],
             at_checkpoint: vec![false; s * rec.checkpoints.len()],
-            free: vec![0; rec.pools.len()],
-            ready: vec![false; rec.pools.len()],
             waiting: vec![std::collections::BinaryHeap::new(); rec.pools.len()],
-            released_at: vec![0.0; n],
             ..RecoveryWorkspace::default()
         }
     }
@@ -399,9 +403,7 @@ pub fn simulate(
     r.queue.reset();
     let cal = match rec.start {
         Start::Fixed(c) => c,
-        Start::Sampled => Calendar::at_hour_of_week(
-            168.0 * uniform(ts, crate::model::stable_key("calendar", "start"), 0),
-        ),
+        Start::Sampled => Calendar::at_hour_of_week(168.0 * uniform(ts, rec.calendar_key, 0)),
     };
 
     // Grid at t = 0 and its restoration, per site.
@@ -410,7 +412,7 @@ pub fn simulate(
         .as_ref()
         .is_some_and(|g| g.power.is_some());
     for (s, site) in model.sites.iter().enumerate() {
-        let key = crate::model::stable_key("grid", &site.id);
+        let key = rec.grid_keys[s];
         let grid = rec.grid[site.region];
         let lost = if gm_power {
             !ws.grid_up[s]
@@ -450,17 +452,13 @@ pub fn simulate(
 
     // Crews reach the damaged region after their travel delay.
     for (p, pool) in rec.pools.iter().enumerate() {
-        r.free[p] = 0;
-        r.ready[p] = false;
         r.pool_jobs[p] = 0;
         r.pool_wait[p] = 0.0;
         r.pool_wait_24h[p] = 0;
-        let key = crate::model::stable_key("crew", &pool.id);
+        let key = rec.pool_keys[p];
         let at = pool.travel.sample(uniform(ts, key, 0));
         r.pool_at[p] = at;
-        if at <= rec.horizon {
-            let _ = r.queue.schedule(at, Ev::PoolReady(p as u32));
-        }
+        r.jobs[p].clear();
     }
 
     // Components at t = 0.
@@ -538,17 +536,8 @@ pub fn simulate(
                 if !reachable {
                     say!(detect, Subject::Node(i as u32), "fault of {} detected; {}'s emergency contact not reached: work waits for the next business day ({release:.1} h)", name(i), node.owner);
                 }
-                if release < r.pool_at[rp.pool] {
-                    // Released before any crew can start: it simply waits in the pool's
-                    // queue, ordered by its release time, with no event of its own.
-                    r.released_at[i] = release;
-                    r.waiting[rp.pool].push(std::cmp::Reverse((
-                        rp.priority,
-                        release.to_bits(),
-                        i as u32,
-                    )));
-                } else if release <= rec.horizon {
-                    let _ = r.queue.schedule(release, Ev::Release(i as u32));
+                if release <= rec.horizon {
+                    r.jobs[rp.pool].push((release, rp.priority, i as u32));
                 }
             } else {
                 say!(
@@ -571,6 +560,14 @@ pub fn simulate(
             }
         }
     }
+    // Repairs do not depend on service states, so each pool's schedule is worked out now:
+    // non-preemptive list scheduling in priority order, crews from their arrival on.
+    r.completions.clear();
+    for p in 0..rec.pools.len() {
+        schedule_pool(model, rec, ts, ws, r, p, &mut trace);
+    }
+    r.completions
+        .sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     for i in 0..n {
         r.up[i] = node_up(rec, ws, r, i);
         if trace.is_some() && !r.up[i] {
@@ -604,7 +601,14 @@ pub fn simulate(
     }
     let mut next_cp = 0;
 
-    while let Some(t) = r.queue.peek_time() {
+    let mut ci = 0;
+    loop {
+        let t = match (r.queue.peek_time(), r.completions.get(ci)) {
+            (Some(a), Some(&(b, _))) => a.min(b),
+            (Some(a), None) => a,
+            (None, Some(&(b, _))) => b,
+            (None, None) => break,
+        };
         if t > rec.horizon {
             break;
         }
@@ -707,48 +711,6 @@ pub fn simulate(
                     r.restarting[i as usize] = false;
                     r.dirty_nodes.push(i);
                 }
-                Ev::Release(i) => {
-                    let node = &model.nodes[i as usize];
-                    let rp = node
-                        .class
-                        .and_then(|c| rec.repair[c])
-                        .expect("released jobs have a repair");
-                    r.released_at[i as usize] = t;
-                    // Non-negative floats order like their bit patterns.
-                    r.waiting[rp.pool].push(std::cmp::Reverse((rp.priority, t.to_bits(), i)));
-                    dispatch(model, rec, ts, ws, r, rp.pool, t, &mut trace);
-                }
-                Ev::PoolReady(p) => {
-                    let p = p as usize;
-                    r.ready[p] = true;
-                    r.free[p] = rec.pools[p].count;
-                    say!(
-                        t,
-                        Subject::Pool(p as u32),
-                        "{} crews of pool {} reach the damaged region",
-                        rec.pools[p].count,
-                        rec.pools[p].id
-                    );
-                    dispatch(model, rec, ts, ws, r, p, t, &mut trace);
-                }
-                Ev::RepairDone(i) => {
-                    let iu = i as usize;
-                    r.damaged[iu] = false;
-                    say!(
-                        t,
-                        Subject::Node(iu as u32),
-                        "repair of {} completed",
-                        name(iu)
-                    );
-                    r.dirty_nodes.push(i);
-                    let pool = model.nodes[iu]
-                        .class
-                        .and_then(|c| rec.repair[c])
-                        .expect("repaired nodes have a repair")
-                        .pool;
-                    r.free[pool] += 1;
-                    dispatch(model, rec, ts, ws, r, pool, t, &mut trace);
-                }
                 Ev::StaffArrive(i) => {
                     r.staff_here[i as usize] = true;
                     say!(
@@ -760,6 +722,20 @@ pub fn simulate(
                     r.dirty_nodes.push(i);
                 }
             }
+        }
+        while let Some(&(tc, i)) = r.completions.get(ci) {
+            if tc != t {
+                break;
+            }
+            ci += 1;
+            r.damaged[i as usize] = false;
+            say!(
+                t,
+                Subject::Node(i),
+                "repair of {} completed",
+                name(i as usize)
+            );
+            r.dirty_nodes.push(i);
         }
         // Node states, then the queries and services that read the changed nodes.
         for k in 0..r.dirty_nodes.len() {
@@ -847,6 +823,10 @@ pub fn simulate(
             r.ttr[s] = f64::INFINITY;
         }
     }
+    if let Some(tr) = trace {
+        // Repair starts are worked out ahead of time: put every line in time order.
+        tr.sort_by(|a, b| a.hours.total_cmp(&b.hours));
+    }
 }
 
 fn record_checkpoint(r: &mut RecoveryWorkspace, cp: usize, c: usize) {
@@ -869,15 +849,16 @@ fn node_up(rec: &Recovery, ws: &Workspace, r: &RecoveryWorkspace, i: usize) -> b
             .is_some_and(|c| r.gen_running[site as usize * rec.n_classes + c as usize])
 }
 
-#[allow(clippy::too_many_arguments)]
-fn dispatch(
+/// Works out the repairs of one crew pool: crews arrive after their travel delay and take,
+/// whenever one is free, the waiting job of highest priority (then earliest released, then
+/// node order), without preemption. Completions go to `r.completions`.
+fn schedule_pool(
     model: &Model,
     rec: &Recovery,
     ts: u64,
     ws: &Workspace,
     r: &mut RecoveryWorkspace,
-    pool: usize,
-    t: f64,
+    p: usize,
     trace: &mut Option<&mut Vec<TraceLine>>,
 ) {
     macro_rules! say {
@@ -887,14 +868,49 @@ fn dispatch(
             }
         };
     }
-    if !r.ready[pool] {
+    use std::cmp::Reverse;
+    let pool = &rec.pools[p];
+    let arrive = r.pool_at[p];
+    if arrive > rec.horizon {
         return;
     }
-    while r.free[pool] > 0 && !r.waiting[pool].is_empty() {
-        // Highest priority first, then earliest released, then node order.
-        let std::cmp::Reverse((_, released, i)) = r.waiting[pool].pop().expect("non-empty");
-        let released = f64::from_bits(released);
-        r.free[pool] -= 1;
+    say!(
+        arrive,
+        Subject::Pool(p as u32),
+        "{} crews of pool {} reach the damaged region",
+        pool.count,
+        pool.id
+    );
+    let jobs = &mut r.jobs[p];
+    jobs.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    let waiting = &mut r.waiting[p];
+    waiting.clear();
+    let crews = &mut r.crew_free;
+    crews.clear();
+    // Crew free times as bit patterns: non-negative floats order like their bits.
+    crews.extend((0..pool.count.min(jobs.len() as u32)).map(|_| Reverse(arrive.to_bits())));
+    let mut next = 0;
+    while let Some(&Reverse(free_bits)) = crews.peek() {
+        let free = f64::from_bits(free_bits);
+        if free > rec.horizon {
+            break;
+        }
+        while next < jobs.len() && jobs[next].0 <= free {
+            let (release, priority, i) = jobs[next];
+            waiting.push(Reverse((priority, release.to_bits(), i)));
+            next += 1;
+        }
+        let Some(Reverse((_, release_bits, i))) = waiting.pop() else {
+            if next == jobs.len() {
+                break;
+            }
+            // Nothing waiting: the crew idles until the next release.
+            crews.pop();
+            crews.push(Reverse(jobs[next].0.to_bits()));
+            continue;
+        };
+        crews.pop();
+        let released = f64::from_bits(release_bits);
         let node = &model.nodes[i as usize];
         let rp = node
             .class
@@ -905,29 +921,32 @@ fn dispatch(
             _ => rp.duration,
         };
         let took = dist.sample(uniform(ts, node.key, K_REPAIR));
-        r.pool_jobs[pool] += 1;
-        r.pool_wait[pool] += t - released;
-        r.pool_wait_24h[pool] += u32::from(t - released > 24.0);
-        if t > released {
+        r.pool_jobs[p] += 1;
+        r.pool_wait[p] += free - released;
+        r.pool_wait_24h[p] += u32::from(free - released > 24.0);
+        if free > released {
             say!(
-                t,
+                free,
                 Subject::Node(i),
                 "repair of {} starts after waiting {:.1} h for a crew of pool {} (ends at {:.1} h)",
                 node.id,
-                t - released,
-                rec.pools[pool].id,
-                t + took
+                free - released,
+                pool.id,
+                free + took
             );
         } else {
             say!(
-                t,
+                free,
                 Subject::Node(i),
                 "repair of {} starts (ends at {:.1} h)",
                 node.id,
-                t + took
+                free + took
             );
         }
-        let _ = r.queue.schedule(t + took, Ev::RepairDone(i));
+        crews.push(Reverse((free + took).to_bits()));
+        if free + took <= rec.horizon {
+            r.completions.push((free + took, i));
+        }
     }
 }
 
