@@ -39,7 +39,9 @@ enum Command {
     /// Run the Monte Carlo simulation of a scenario and write a results folder.
     #[command(after_help = "\
 Writes manifest.json, summary.csv, ministries.csv, kansai_ministries.csv and state.json
-(the mergeable counts) into --out (default results/<scenario>-<UTC time>).
+(the mergeable counts) into --out (default results/<scenario>-<UTC time>); with a
+[recovery] table also availability.csv, restoration.csv and crews.csv; with
+[hazard.power] also power.csv. results/README.md describes every file.
 
 Examples:
   bcpsim run scenarios/case1.toml
