@@ -22,6 +22,7 @@
 //! ```
 
 pub mod cli;
+pub mod compare;
 pub mod error;
 pub mod expr;
 pub mod geo;

@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod common;
+mod compare;
 mod determinism;
 mod ground_motion;
 mod recovery;
