@@ -1705,11 +1705,19 @@ impl Builder<'_> {
         }
         let mut nq = Vec::new();
         for (q, path) in model.paths.iter().enumerate() {
-            let nodes: Vec<usize> = match &path.eval {
-                PathEval::Sets { nodes, .. } => nodes.iter().map(|&v| v as usize).collect(),
-                PathEval::Search { .. } => path.relevant.clone(),
-            };
-            nq.extend(nodes.into_iter().map(|v| (v as u32, q as u32)));
+            // Each entry is the query index shifted left by 6, or'ed with the node's bit in
+            // the query's mask (sets queries have at most 64 nodes).
+            match &path.eval {
+                PathEval::Sets { nodes, .. } => nq.extend(
+                    nodes
+                        .iter()
+                        .enumerate()
+                        .map(|(bit, &v)| (v, (q as u32) << 6 | bit as u32)),
+                ),
+                PathEval::Search { .. } => {
+                    nq.extend(path.relevant.iter().map(|&v| (v as u32, (q as u32) << 6)))
+                }
+            }
         }
         let mut ns = Vec::new();
         let mut qs = Vec::new();

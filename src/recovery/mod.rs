@@ -194,7 +194,8 @@ pub struct Recovery {
     pub(crate) staff_of: Vec<Option<u32>>,
     /// Per node: key of its owner's contact.
     pub(crate) owner_key: Vec<u64>,
-    /// Node -> path queries that read it (CSR).
+    /// Node -> path queries that read it (CSR): query index << 6 | the node's bit in the
+    /// query's up-mask.
     pub(crate) node_queries: (Vec<u32>, Vec<u32>),
     /// Node -> services that read it directly (CSR).
     pub(crate) node_services: (Vec<u32>, Vec<u32>),
@@ -300,6 +301,8 @@ pub struct RecoveryWorkspace {
     staff_here: Vec<bool>,
     fuel_event: Vec<Option<EventId>>,
     path_up: Vec<bool>,
+    /// Per path query: up-mask of its nodes, kept current as nodes change.
+    qmask: Vec<u64>,
     service_up: Vec<bool>,
     /// Pending re-evaluation: bit 1 = an input came up, bit 2 = an input went down.
     dirty_q: Vec<u8>,
@@ -359,6 +362,7 @@ impl RecoveryWorkspace {
             staff_here: vec![true; n],
             fuel_event: vec![None; model.sites.len() * model.classes.len()],
             path_up: vec![false; q],
+            qmask: vec![0; q],
             service_up: vec![false; s],
             dirty_q: vec![0; q],
             dirty_s: vec![0; s],
@@ -589,6 +593,12 @@ pub fn simulate(
         }
     }
     for (q, path) in model.paths.iter().enumerate() {
+        if let crate::model::PathEval::Sets { nodes, .. } = &path.eval {
+            r.qmask[q] = nodes
+                .iter()
+                .enumerate()
+                .fold(0, |m, (k, &v)| m | u64::from(r.up[v as usize]) << k);
+        }
         r.path_up[q] = eval_query(path, &r.up, &mut r.seen, &mut r.bfs);
     }
     let c = rec.checkpoints.len();
@@ -746,7 +756,14 @@ pub fn simulate(
             }
             r.up[i] = up;
             let bit = if up { 1 } else { 2 };
-            for &q in row(&rec.node_queries, i) {
+            for &qb in row(&rec.node_queries, i) {
+                let q = qb >> 6;
+                let m = 1u64 << (qb & 63);
+                if up {
+                    r.qmask[q as usize] |= m;
+                } else {
+                    r.qmask[q as usize] &= !m;
+                }
                 if r.dirty_q[q as usize] == 0 {
                     r.dirty_q_list.push(q);
                 }
@@ -767,7 +784,15 @@ pub fn simulate(
             if (bits == 1 && r.path_up[q]) || (bits == 2 && !r.path_up[q]) {
                 continue;
             }
-            let v = eval_query(&model.paths[q], &r.up, &mut r.seen, &mut r.bfs);
+            let v = match &model.paths[q].eval {
+                crate::model::PathEval::Sets { sets, .. } => {
+                    let up = r.qmask[q];
+                    sets.iter().any(|&m| m & !up == 0)
+                }
+                crate::model::PathEval::Search { .. } => {
+                    eval_query(&model.paths[q], &r.up, &mut r.seen, &mut r.bfs)
+                }
+            };
             if v != r.path_up[q] {
                 r.path_up[q] = v;
                 let bit = if v { 1 } else { 2 };
