@@ -585,6 +585,14 @@ struct InspectNode<'a> {
     name_en: &'a str,
     name_ja: &'a str,
     exists_p: f64,
+    /// The site when it is fixed (null when it has none or an unknown decides it).
+    site: Option<&'a str>,
+    /// Latitude of the fixed site.
+    lat: Option<f64>,
+    /// Longitude of the fixed site.
+    lon: Option<f64>,
+    /// Region of the fixed site.
+    region: Option<&'a str>,
     /// One entry per possible site (one when fixed; one per alternative of an unknown).
     sites: Vec<InspectSite<'a>>,
     unknown: Option<&'a str>,
@@ -665,7 +673,15 @@ fn cmd_inspect(a: InspectArgs) -> Result<()> {
                     )
                 }
             };
+            let fixed = match &n.placement {
+                Placement::Fixed(s) => Some(&model.sites[*s]),
+                _ => None,
+            };
             InspectNode {
+                site: fixed.map(|s| s.id.as_str()),
+                lat: fixed.map(|s| s.pos.lat),
+                lon: fixed.map(|s| s.pos.lon),
+                region: fixed.map(|s| model.regions[s.region].id.as_str()),
                 id: &n.id,
                 kind: n.kind,
                 class: n.class.map(|c| model.classes[c].as_str()),

@@ -218,3 +218,50 @@ fn table7_is_judged_at_the_rto_by_default_or_at_a_chosen_time() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn inspect_json_shows_the_expanded_model() {
+    let out = bcpsim()
+        .arg("inspect")
+        .arg(scenario("case2.toml"))
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let node = v["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["id"] == "mof.main")
+        .unwrap();
+    assert_eq!(node["kind"], "server");
+    assert_eq!(node["site"], "kasumigaseki");
+    assert_eq!(node["region"], "capital");
+    assert!(node["lat"].as_f64().unwrap() > 35.0);
+    // A node placed by an unknown lists its alternatives with their regions.
+    let backup = v["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["id"] == "gnet.backup_center")
+        .unwrap();
+    assert_eq!(backup["unknown"], "gnet_backup_region");
+    assert_eq!(backup["sites"].as_array().unwrap().len(), 2);
+    // Services carry their expression and the nodes their compiled form reads.
+    let svc = v["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "mof.network_operation")
+        .unwrap();
+    assert_eq!(
+        svc["expr"],
+        "(path(mof.wan, mof.main) | path(mof.wan, mof.backup))"
+    );
+    assert_eq!(
+        svc["nodes_used"],
+        serde_json::json!(["mof.wan", "mof.main", "mof.backup"])
+    );
+    assert!(v["links"].as_array().unwrap().len() > 300);
+}
