@@ -370,6 +370,33 @@ struct ManifestFacts {
 }
 
 impl ManifestFacts {
+    /// Facts of a command that runs trials 0..trials of one model, unsharded.
+    #[allow(clippy::too_many_arguments)]
+    fn whole_run(
+        command: &str,
+        path: &Path,
+        scenario: &Scenario,
+        model: &Model,
+        seed: u64,
+        trials: u64,
+        threads: usize,
+        elapsed_seconds: f64,
+    ) -> ManifestFacts {
+        ManifestFacts {
+            command: command.into(),
+            scenario: path.display().to_string(),
+            scenario_id: model.id.clone(),
+            scenario_sha256: scenario.sha256.clone(),
+            seed,
+            trials,
+            trial_range: (0, trials),
+            shard: None,
+            options: model.applied.clone(),
+            threads,
+            elapsed_seconds,
+        }
+    }
+
     fn manifest(&self) -> Manifest {
         Manifest {
             tool: "bcpsim",
@@ -797,19 +824,16 @@ fn cmd_table7(a: Table7Args) -> Result<()> {
     out.write("table7.md", md.as_bytes())?;
     out.write_json(
         "manifest.json",
-        &ManifestFacts {
-            command: "table7".into(),
-            scenario: a.model.scenario.display().to_string(),
-            scenario_id: model.id.clone(),
-            scenario_sha256: scenario.sha256.clone(),
+        &ManifestFacts::whole_run(
+            "table7",
+            &a.model.scenario,
+            &scenario,
+            &model,
             seed,
             trials,
-            trial_range: (0, trials),
-            shard: None,
-            options: model.applied.clone(),
             threads,
-            elapsed_seconds: elapsed,
-        }
+            elapsed,
+        )
         .manifest(),
     )?;
     let path = out.commit()?;
@@ -1089,19 +1113,16 @@ fn cmd_hazard(a: HazardArgs) -> Result<()> {
     let elapsed = start.elapsed().as_secs_f64();
     out.write_json(
         "manifest.json",
-        &ManifestFacts {
-            command: "hazard".into(),
-            scenario: a.model.scenario.display().to_string(),
-            scenario_id: model.id.clone(),
-            scenario_sha256: scenario.sha256.clone(),
+        &ManifestFacts::whole_run(
+            "hazard",
+            &a.model.scenario,
+            &scenario,
+            &model,
             seed,
             trials,
-            trial_range: (0, trials),
-            shard: None,
-            options: model.applied.clone(),
             threads,
-            elapsed_seconds: elapsed,
-        }
+            elapsed,
+        )
         .manifest(),
     )?;
     let path = out.commit()?;

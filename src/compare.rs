@@ -356,20 +356,7 @@ impl Comparison {
                 let name = r
                     .option
                     .split('+')
-                    .map(|id| {
-                        self.model
-                            .options
-                            .iter()
-                            .find(|o| o.id == id)
-                            .map(|o| {
-                                if ja {
-                                    o.name_ja.clone()
-                                } else {
-                                    o.name_en.clone()
-                                }
-                            })
-                            .unwrap_or_else(|| id.to_string())
-                    })
+                    .map(|id| self.model.option_name(id, ja))
                     .collect::<Vec<_>>()
                     .join(" + ");
                 let per_gain = match r.cost {

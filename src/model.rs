@@ -487,6 +487,23 @@ pub(crate) struct HotNode {
     pub(crate) hazard: Hazard,
 }
 
+impl Model {
+    /// The Japanese or English name of a declared option (its id if unknown).
+    pub fn option_name(&self, id: &str, ja: bool) -> String {
+        self.options
+            .iter()
+            .find(|o| o.id == id)
+            .map(|o| {
+                if ja {
+                    o.name_ja.clone()
+                } else {
+                    o.name_en.clone()
+                }
+            })
+            .unwrap_or_else(|| id.to_string())
+    }
+}
+
 /// 64-bit FNV-1a followed by a SplitMix64 finaliser: a stable key for an entity name.
 pub(crate) fn stable_key(kind: &str, id: &str) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;

@@ -285,20 +285,7 @@ impl Table7 {
                 })
                 .unwrap_or_else(|| id.to_string())
         };
-        let option_name = |id: &str| {
-            self.model
-                .options
-                .iter()
-                .find(|o| o.id == id)
-                .map(|o| {
-                    if ja {
-                        o.name_ja.clone()
-                    } else {
-                        o.name_en.clone()
-                    }
-                })
-                .unwrap_or_else(|| id.to_string())
-        };
+        let option_name = |id: &str| self.model.option_name(id, ja);
         let c = &self.config;
         let mut s = String::new();
         if ja {
