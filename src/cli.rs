@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::model::{BuildSpec, Model, Placement};
-use crate::montecarlo::{run_range, Shard, GENERATOR};
+use crate::montecarlo::{Shard, GENERATOR};
 use crate::report::{self, Manifest, OutDir, State};
 use crate::scenario::Scenario;
 use crate::table7::{self, Lang};
@@ -150,8 +150,13 @@ struct RunArgs {
     #[command(flatten)]
     common: RunCommon,
     /// Run only slice K of N of the trials and write mergeable state (e.g. 2/8).
-    #[arg(long, value_name = "K/N")]
+    #[arg(long, value_name = "K/N", conflicts_with = "ci_width")]
     shard: Option<String>,
+    /// Stop once every reported 95 % interval is narrower than W (checked every 65,536
+    /// trials, so the same seed always stops at the same trial); --trials is then the
+    /// maximum.
+    #[arg(long, value_name = "W")]
+    ci_width: Option<f64>,
 }
 
 #[derive(Debug, Args)]
@@ -458,9 +463,43 @@ fn cmd_run(a: RunArgs) -> Result<()> {
                 .unwrap_or_default()
         ),
     );
+    if let Some(w) = a.ci_width {
+        if !(w > 0.0 && w < 1.0) {
+            return Err(Error::Usage(format!(
+                "--ci-width must be in (0, 1), got {w}"
+            )));
+        }
+    }
     let start = Instant::now();
-    let tally = pool.install(|| run_range(&model, seed, range.clone()));
+    let progress = progress_bar(a.common.quiet, range.end - range.start);
+    let (tally, range) = pool.install(|| {
+        run_until(&model, seed, range.clone(), a.ci_width, &|k| {
+            progress.inc(k)
+        })
+    });
+    progress.finish_and_clear();
+    // With --ci-width the run is as long as it took: the trials done are the run's size.
+    let trials = if a.ci_width.is_some() {
+        range.end
+    } else {
+        trials
+    };
     let elapsed = start.elapsed().as_secs_f64();
+    if let Some(w) = a.ci_width {
+        say(
+            a.common.quiet,
+            &format!(
+                "--ci-width {w}: widest interval {:.4} after {} trials{}",
+                widest_interval(&model, &tally),
+                tally.trials,
+                if widest_interval(&model, &tally) < w {
+                    " (target reached)"
+                } else {
+                    " (maximum reached)"
+                }
+            ),
+        );
+    }
     let state = State {
         format: 1,
         scenario_id: model.id.clone(),
@@ -510,6 +549,71 @@ fn cmd_run(a: RunArgs) -> Result<()> {
         println!("results: {}", path.display());
     }
     Ok(())
+}
+
+/// Trials between checks of `--ci-width`: fixed, so a seed always stops at the same trial.
+const CI_CHUNK: u64 = 65_536;
+
+/// A progress bar with rate and time left, hidden with --quiet or when stderr is not a
+/// terminal.
+fn progress_bar(quiet: bool, total: u64) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if quiet || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let pb = indicatif::ProgressBar::new(total);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} trials  {per_sec}  eta {eta}")
+    {
+        pb.set_style(style);
+    }
+    pb
+}
+
+/// The widest 95 % interval among the probabilities a run reports.
+fn widest_interval(model: &Model, t: &crate::stats::Tally) -> f64 {
+    let width = |k: u64| {
+        let p = crate::stats::Proportion::new(k, t.trials);
+        p.high - p.low
+    };
+    let mut w: f64 = t.service_up.iter().map(|&k| width(k)).fold(0.0, f64::max);
+    if model.recovery.is_some() {
+        w = t.rec_up.iter().map(|&k| width(k)).fold(w, f64::max);
+        w = t.rec_within_rto.iter().map(|&k| width(k)).fold(w, f64::max);
+    }
+    w
+}
+
+/// Runs `range`, or with a target width, chunk after chunk until every interval is narrower.
+fn run_until(
+    model: &Model,
+    seed: u64,
+    range: std::ops::Range<u64>,
+    ci_width: Option<f64>,
+    progress: &(dyn Fn(u64) + Sync),
+) -> (crate::stats::Tally, std::ops::Range<u64>) {
+    let Some(w) = ci_width else {
+        return (
+            crate::montecarlo::run_range_with(model, seed, range.clone(), progress),
+            range,
+        );
+    };
+    let mut tally = crate::stats::Tally::new(model);
+    let mut done = range.start;
+    while done < range.end {
+        let end = (done + CI_CHUNK).min(range.end);
+        tally.merge(&crate::montecarlo::run_range_with(
+            model,
+            seed,
+            done..end,
+            progress,
+        ));
+        done = end;
+        if widest_interval(model, &tally) < w {
+            break;
+        }
+    }
+    (tally, range.start..done)
 }
 
 fn print_headline(model: &Model, t: &crate::stats::Tally) {

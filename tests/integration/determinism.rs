@@ -129,3 +129,42 @@ fn table7_is_identical_for_one_and_two_threads() {
         &["table7.csv", "table7.md"],
     );
 }
+
+#[test]
+fn ci_width_stops_at_the_same_trial_whatever_the_threads() {
+    let d = tempfile::tempdir().unwrap();
+    let mut seen = Vec::new();
+    for t in ["1", "2"] {
+        let out = d.path().join(t);
+        bcpsim()
+            .arg("run")
+            .arg(scenario("case1.toml"))
+            .args([
+                "--ci-width",
+                "0.006",
+                "--trials",
+                "1000000",
+                "--seed",
+                "9",
+                "--quiet",
+            ])
+            .args(["--threads", t, "--out", out.to_str().unwrap()])
+            .assert()
+            .success();
+        let m: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap())
+                .unwrap();
+        let trials = m["trials"].as_u64().unwrap();
+        // Checked at fixed chunks of 65,536 trials, and stopped well before the maximum.
+        assert!(trials % 65_536 == 0 && trials < 1_000_000, "{trials}");
+        // Every reported interval is narrower than the target.
+        let mut r = csv::Reader::from_path(out.join("summary.csv")).unwrap();
+        for rec in r.records() {
+            let rec = rec.unwrap();
+            let w: f64 = rec[3].parse::<f64>().unwrap() - rec[2].parse::<f64>().unwrap();
+            assert!(w < 0.006, "{rec:?}");
+        }
+        seen.push((trials, std::fs::read(out.join("availability.csv")).unwrap()));
+    }
+    assert_eq!(seen[0], seen[1]);
+}
