@@ -424,6 +424,40 @@ impl ManifestFacts {
     }
 }
 
+/// What every trial-running command sets up from its common flags.
+struct Setup {
+    trials: u64,
+    seed: u64,
+    pool: rayon::ThreadPool,
+    threads: usize,
+    out: OutDir,
+}
+
+impl RunCommon {
+    /// Trials (the scenario's default, or `default_trials` when given), seed, thread pool,
+    /// and the results folder (`results/<scenario><kind>-<time>` unless --out).
+    fn setup(&self, model: &Model, default_trials: Option<u64>, kind: &str) -> Result<Setup> {
+        let trials = match (self.trials, default_trials) {
+            (None, Some(d)) => d,
+            _ => trials_of(self, model)?,
+        };
+        let seed = self.seed.unwrap_or(model.default_seed);
+        let (pool, threads) = pool(self.threads)?;
+        let out_path = self
+            .out
+            .clone()
+            .unwrap_or_else(|| default_out(kind, &model.id));
+        let out = OutDir::prepare(&out_path, self.force)?;
+        Ok(Setup {
+            trials,
+            seed,
+            pool,
+            threads,
+            out,
+        })
+    }
+}
+
 fn default_out(kind: &str, id: &str) -> PathBuf {
     Path::new("results").join(format!("{id}{kind}-{}", report::utc_stamp()))
 }
@@ -441,16 +475,16 @@ fn say(quiet: bool, msg: &str) {
 fn cmd_run(a: RunArgs) -> Result<()> {
     let shard = a.shard.as_deref().map(Shard::parse).transpose()?;
     let (scenario, model) = load(&a.model)?;
-    let trials = trials_of(&a.common, &model)?;
-    let seed = a.common.seed.unwrap_or(model.default_seed);
-    let (pool, threads) = pool(a.common.threads)?;
-    let out_path = a.common.out.clone().unwrap_or_else(|| {
-        let kind = shard
-            .map(|s| format!("-shard{}of{}", s.index + 1, s.count))
-            .unwrap_or_default();
-        default_out(&kind, &model.id)
-    });
-    let out = OutDir::prepare(&out_path, a.common.force)?;
+    let kind = shard
+        .map(|s| format!("-shard{}of{}", s.index + 1, s.count))
+        .unwrap_or_default();
+    let Setup {
+        trials,
+        seed,
+        pool,
+        threads,
+        out,
+    } = a.common.setup(&model, None, &kind)?;
     let range = shard.map(|s| s.range(trials)).unwrap_or(0..trials);
     say(
         a.common.quiet,
@@ -873,18 +907,13 @@ fn cmd_table7(a: Table7Args) -> Result<()> {
         )));
     }
     let (scenario, model) = load(&a.model)?;
-    let trials = match a.common.trials {
-        None => 20_000,
-        Some(_) => trials_of(&a.common, &model)?,
-    };
-    let seed = a.common.seed.unwrap_or(model.default_seed);
-    let (pool, threads) = pool(a.common.threads)?;
-    let out_path = a
-        .common
-        .out
-        .clone()
-        .unwrap_or_else(|| default_out("-table7", &model.id));
-    let out = OutDir::prepare(&out_path, a.common.force)?;
+    let Setup {
+        trials,
+        seed,
+        pool,
+        threads,
+        out,
+    } = a.common.setup(&model, Some(20_000), "-table7")?;
     let at = match (a.at_hours, a.at_quake, &model.recovery) {
         (_, true, _) | (None, false, None) => table7::When::Quake,
         (None, false, Some(_)) => table7::When::Rto,
@@ -1140,15 +1169,13 @@ fn cmd_hazard(a: HazardArgs) -> Result<()> {
             "`bcpsim hazard` reports JMA intensity, which needs a PGV field (imt = \"pgv\")".into(),
         ));
     }
-    let trials = trials_of(&a.common, &model)?;
-    let seed = a.common.seed.unwrap_or(model.default_seed);
-    let (pool, threads) = pool(a.common.threads)?;
-    let out_path = a
-        .common
-        .out
-        .clone()
-        .unwrap_or_else(|| default_out("-hazard", &model.id));
-    let out = OutDir::prepare(&out_path, a.common.force)?;
+    let Setup {
+        trials,
+        seed,
+        pool,
+        threads,
+        out,
+    } = a.common.setup(&model, None, "-hazard")?;
     let start = Instant::now();
     let n = model.sites.len();
     // Counts of trials at or above 6-lower, 6-upper and 7, per site (integers: exact merge).
@@ -1362,18 +1389,13 @@ fn cmd_compare(a: CompareArgs) -> Result<()> {
     } else {
         ids.iter().map(|id| vec![id.clone()]).collect()
     };
-    let trials = match a.common.trials {
-        None => 20_000,
-        Some(_) => trials_of(&a.common, &model)?,
-    };
-    let seed = a.common.seed.unwrap_or(model.default_seed);
-    let (pool, threads) = pool(a.common.threads)?;
-    let out_path = a
-        .common
-        .out
-        .clone()
-        .unwrap_or_else(|| default_out("-compare", &model.id));
-    let out = OutDir::prepare(&out_path, a.common.force)?;
+    let Setup {
+        trials,
+        seed,
+        pool,
+        threads,
+        out,
+    } = a.common.setup(&model, Some(20_000), "-compare")?;
     let start = Instant::now();
     let cmp =
         pool.install(|| crate::compare::compare(&scenario, &a.base_options, &sets, trials, seed))?;
