@@ -224,7 +224,8 @@ pub struct Ministry {
     pub work_from_kansai: usize,
 }
 
-/// An event for Table 7: it happens in a trial when any listed service is down.
+/// An event for Table 7; its probability is that of the most exposed listed service being
+/// down (see [`crate::table7`]).
 #[derive(Debug, Clone, Serialize)]
 pub struct Event {
     /// Identifier.

@@ -31,8 +31,6 @@ pub struct Tally {
     pub trials: u64,
     /// Trials in which each service was up.
     pub service_up: Vec<u64>,
-    /// Trials in which each Table 7 event happened.
-    pub event: Vec<u64>,
     /// Trials by number of ministries able to work from Kansai (index 0..=ministries).
     pub kansai_ministries: Vec<u64>,
     /// Trials in which each site lost grid power at the moment of the quake.
@@ -69,7 +67,6 @@ impl Tally {
         Tally {
             trials: 0,
             service_up: vec![0; model.services.len()],
-            event: vec![0; model.events.len()],
             kansai_ministries: vec![0; model.ministries.len() + 1],
             grid_lost: vec![0; model.sites.len()],
             rec_up: Vec::new(),
@@ -130,9 +127,6 @@ impl Tally {
         for (c, &up) in self.service_up.iter_mut().zip(&ws.service_up) {
             *c += u64::from(up);
         }
-        for (c, e) in self.event.iter_mut().zip(&model.events) {
-            *c += u64::from(e.any_down.iter().any(|&s| !ws.service_up[s]));
-        }
         let k = model
             .ministries
             .iter()
@@ -148,7 +142,6 @@ impl Tally {
     pub fn merge(&mut self, other: &Tally) {
         self.trials += other.trials;
         add(&mut self.service_up, &other.service_up);
-        add(&mut self.event, &other.event);
         add(&mut self.kansai_ministries, &other.kansai_ministries);
         add(&mut self.grid_lost, &other.grid_lost);
         add(&mut self.rec_up, &other.rec_up);
@@ -163,7 +156,6 @@ impl Tally {
     /// Whether two tallies have the same shape (same model).
     pub fn same_shape(&self, other: &Tally) -> bool {
         self.service_up.len() == other.service_up.len()
-            && self.event.len() == other.event.len()
             && self.kansai_ministries.len() == other.kansai_ministries.len()
             && self.grid_lost.len() == other.grid_lost.len()
             && self.rec_up.len() == other.rec_up.len()
