@@ -1788,6 +1788,20 @@ impl Builder<'_> {
                 .iter()
                 .map(|x| stable_key("owner", &x.owner))
                 .collect(),
+            owner_index: {
+                let mut owners: Vec<&str> = Vec::new();
+                model
+                    .nodes
+                    .iter()
+                    .map(|x| match owners.iter().position(|o| *o == x.owner) {
+                        Some(k) => k as u32,
+                        None => {
+                            owners.push(&x.owner);
+                            owners.len() as u32 - 1
+                        }
+                    })
+                    .collect()
+            },
             node_queries: rc::csr(n, &nq),
             node_services: rc::csr(n, &ns),
             query_services: rc::csr(model.paths.len(), &qs),

@@ -64,11 +64,22 @@ impl Calendar {
         (self.start_hour_of_week + t).rem_euclid(WEEK)
     }
 
+    /// Day of the week (Monday 0) and hour of the day of `t` hours after the quake. Integer
+    /// division rather than `rem_euclid`: this runs for every repair of every trial.
+    fn day_and_hour(&self, t: f64) -> (i64, f64) {
+        let w = self.start_hour_of_week + t;
+        if !(0.0..1e15).contains(&w) {
+            let w = self.hour_of_week(t);
+            return ((w / 24.0).floor() as i64, w.rem_euclid(24.0));
+        }
+        let days = (w / 24.0) as i64;
+        (days % 7, w - days as f64 * 24.0)
+    }
+
     /// Whether `t` falls in business hours (weekday, 8:30-17:30).
     pub fn in_business_hours(&self, t: f64) -> bool {
-        let w = self.hour_of_week(t);
-        let (day, hour) = ((w / 24.0).floor(), w.rem_euclid(24.0));
-        day < 5.0 && (OPEN_HOUR..CLOSE_HOUR).contains(&hour)
+        let (day, hour) = self.day_and_hour(t);
+        day < 5 && (OPEN_HOUR..CLOSE_HOUR).contains(&hour)
     }
 
     /// The first time at or after `t` that is in business hours.
@@ -76,20 +87,19 @@ impl Calendar {
         if self.in_business_hours(t) {
             return t;
         }
-        let w = self.hour_of_week(t);
-        let (mut day, hour) = ((w / 24.0).floor(), w.rem_euclid(24.0));
-        let mut wait = if day < 5.0 && hour < OPEN_HOUR {
+        let (mut day, hour) = self.day_and_hour(t);
+        let mut wait = if day < 5 && hour < OPEN_HOUR {
             OPEN_HOUR - hour
         } else {
             24.0 - hour + OPEN_HOUR
         };
-        if !(day < 5.0 && hour < OPEN_HOUR) {
-            day += 1.0;
+        if !(day < 5 && hour < OPEN_HOUR) {
+            day += 1;
         }
         // Skip Saturday and Sunday.
-        while day.rem_euclid(7.0) >= 5.0 {
+        while day % 7 >= 5 {
             wait += 24.0;
-            day += 1.0;
+            day += 1;
         }
         t + wait
     }

@@ -44,7 +44,8 @@ impl Duration {
     /// The duration for a uniform draw `u` in (0, 1).
     pub fn sample(&self, u: f64) -> f64 {
         if self.kind == crate::scenario::DurationKind::Exponential {
-            return -self.median_hours / std::f64::consts::LN_2 * (1.0 - u).max(1e-300).ln();
+            // `+ 0.0` turns -0.0 into 0.0: times are ordered by their bit patterns.
+            return -self.median_hours / std::f64::consts::LN_2 * (1.0 - u).max(1e-300).ln() + 0.0;
         }
         if self.beta <= 0.0 {
             self.median_hours
@@ -194,6 +195,8 @@ pub struct Recovery {
     pub(crate) staff_of: Vec<Option<u32>>,
     /// Per node: key of its owner's contact.
     pub(crate) owner_key: Vec<u64>,
+    /// Per node: its owner as a dense index (contacts are drawn once per owner and trial).
+    pub(crate) owner_index: Vec<u32>,
     /// Node -> path queries that read it (CSR): query index << 6 | the node's bit in the
     /// query's up-mask.
     pub(crate) node_queries: (Vec<u32>, Vec<u32>),
@@ -339,7 +342,9 @@ pub struct RecoveryWorkspace {
     /// Per pool: jobs that waited more than 24 hours.
     pub pool_wait_24h: Vec<u32>,
     waiting: Vec<std::collections::BinaryHeap<std::cmp::Reverse<(i64, u64, u32)>>>,
-    contact: Vec<(u64, bool)>,
+    /// Per owner: whether its contact was reached in this trial (0 not drawn yet, 1 yes, 2 no).
+    contact: Vec<u8>,
+    contact_set: Vec<u32>,
 }
 
 impl RecoveryWorkspace {
@@ -372,6 +377,14 @@ impl RecoveryWorkspace {
             ttr: vec![0.0; s],
             at_checkpoint: vec![false; s * rec.checkpoints.len()],
             waiting: vec![std::collections::BinaryHeap::new(); rec.pools.len()],
+            contact: vec![
+                0;
+                rec.owner_index
+                    .iter()
+                    .map(|&o| o as usize + 1)
+                    .max()
+                    .unwrap_or(0)
+            ],
             ..RecoveryWorkspace::default()
         }
     }
@@ -466,7 +479,10 @@ pub fn simulate(
     }
 
     // Components at t = 0.
-    r.contact.clear();
+    for &o in &r.contact_set {
+        r.contact[o as usize] = 0;
+    }
+    r.contact_set.clear();
     for w in r.waiting.iter_mut() {
         w.clear();
     }
@@ -522,15 +538,13 @@ pub fn simulate(
             if let Some(rp) = node.class.and_then(|c| rec.repair[c]) {
                 let detect = rec.detection.sample(uniform(ts, node.key, K_DETECT));
                 let reachable = cal.in_business_hours(detect) || {
-                    let key = rec.owner_key[i];
-                    match r.contact.iter().find(|(k, _)| *k == key) {
-                        Some(&(_, ok)) => ok,
-                        None => {
-                            let ok = uniform(ts, key, 0) < rec.contact_p;
-                            r.contact.push((key, ok));
-                            ok
-                        }
+                    let o = rec.owner_index[i] as usize;
+                    if r.contact[o] == 0 {
+                        let ok = uniform(ts, rec.owner_key[i], 0) < rec.contact_p;
+                        r.contact[o] = if ok { 1 } else { 2 };
+                        r.contact_set.push(o as u32);
                     }
+                    r.contact[o] == 1
                 };
                 let release = if reachable {
                     detect
@@ -570,8 +584,7 @@ pub fn simulate(
     for p in 0..rec.pools.len() {
         schedule_pool(model, rec, ts, ws, r, p, &mut trace);
     }
-    r.completions
-        .sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    r.completions.sort_unstable_by_key(|c| (c.0.to_bits(), c.1));
     for i in 0..n {
         r.up[i] = node_up(rec, ws, r, i);
         if trace.is_some() && !r.up[i] {
@@ -907,7 +920,8 @@ fn schedule_pool(
         pool.id
     );
     let jobs = &mut r.jobs[p];
-    jobs.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    // Release times are non-negative, so their bit patterns order like the times.
+    jobs.sort_unstable_by_key(|j| (j.0.to_bits(), j.1, j.2));
     let waiting = &mut r.waiting[p];
     waiting.clear();
     let crews = &mut r.crew_free;
