@@ -1631,8 +1631,16 @@ impl Builder<'_> {
                 duration: duration(&rp.duration, "repair duration")?,
                 by_state: by_state(&rp.duration_by_state, "duration_by_state")?,
                 priority: rp.priority,
+                rank: 0,
                 pool,
             });
+        }
+        // Dense ranks of the priorities: crews take waiting jobs from per-rank queues.
+        let mut priorities: Vec<i64> = repair.iter().flatten().map(|r| r.priority).collect();
+        priorities.sort_unstable();
+        priorities.dedup();
+        for r in repair.iter_mut().flatten() {
+            r.rank = priorities.binary_search(&r.priority).unwrap_or(0) as u32;
         }
         let mut grid = vec![None; model.regions.len()];
         for g in &d.grid {

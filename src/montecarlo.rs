@@ -386,6 +386,44 @@ pub(crate) fn eval_program(
     path_up: &[bool],
     stack: &mut Vec<bool>,
 ) -> bool {
+    // The stack as bits of a register (top = bit 0): services are evaluated tens of times
+    // per trial. Programs deeper than 64 take the vector below.
+    let (mut bits, mut depth) = (0u64, 0u32);
+    for op in program {
+        let v = match *op {
+            Op::Const(b) => b,
+            Op::Up(n) => alive[n as usize],
+            Op::Path(q) => path_up[q as usize],
+            Op::Not => {
+                bits ^= 1;
+                depth = depth.max(1);
+                continue;
+            }
+            Op::And | Op::Or => {
+                let b = bits & 1;
+                bits >>= 1;
+                let a = bits & 1;
+                let r = if matches!(op, Op::And) { a & b } else { a | b };
+                bits = (bits & !1) | r;
+                depth = depth.saturating_sub(2) + 1;
+                continue;
+            }
+        };
+        if depth == 64 {
+            return eval_program_deep(program, alive, path_up, stack);
+        }
+        bits = bits << 1 | u64::from(v);
+        depth += 1;
+    }
+    bits & 1 == 1
+}
+
+fn eval_program_deep(
+    program: &[Op],
+    alive: &[bool],
+    path_up: &[bool],
+    stack: &mut Vec<bool>,
+) -> bool {
     stack.clear();
     for op in program {
         match *op {
@@ -515,6 +553,52 @@ pub fn run_range_with(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A random well-formed postfix program of `leaves` operands over 8 nodes and 4 paths.
+    fn random_program(seed: u64, leaves: usize, chain: bool) -> Vec<Op> {
+        let mut p = Vec::new();
+        let mut depth = 0;
+        let mut k = 0u64;
+        let mut next = || {
+            k += 1;
+            splitmix64(seed ^ k)
+        };
+        for l in 0..leaves {
+            let r = next();
+            p.push(match r % 3 {
+                0 => Op::Const(r & 8 == 0),
+                1 => Op::Up((r >> 8) as u32 % 8),
+                _ => Op::Path((r >> 8) as u32 % 4),
+            });
+            depth += 1;
+            if next() % 4 == 0 {
+                p.push(Op::Not);
+            }
+            // `chain` keeps every operand on the stack until the end: depth = leaves.
+            while depth > 1 && (l + 1 == leaves || (!chain && next() % 2 == 0)) {
+                p.push(if next() % 2 == 0 { Op::And } else { Op::Or });
+                depth -= 1;
+            }
+        }
+        p
+    }
+
+    #[test]
+    fn the_register_stack_agrees_with_the_vector_stack() {
+        let mut stack = Vec::new();
+        for seed in 0..2000u64 {
+            let alive: Vec<bool> = (0..8).map(|i| splitmix64(seed * 31 + i) % 2 == 0).collect();
+            let paths: Vec<bool> = (0..4).map(|i| splitmix64(seed * 17 + i) % 3 != 0).collect();
+            // Deep chains (up to 100 operands on the stack) take the fallback.
+            let (leaves, chain) = (1 + seed as usize % 100, seed % 5 == 0);
+            let p = random_program(seed, leaves, chain);
+            assert_eq!(
+                eval_program(&p, &alive, &paths, &mut stack),
+                eval_program_deep(&p, &alive, &paths, &mut stack),
+                "seed {seed}: {p:?}"
+            );
+        }
+    }
 
     #[test]
     fn trial_seeds_mix_seed_and_index() {

@@ -122,6 +122,8 @@ pub struct Repair {
     pub by_state: Option<[Duration; 4]>,
     /// Dispatch priority (lower first).
     pub priority: i64,
+    /// Rank of `priority` among the scenario's distinct priorities (0 first).
+    pub rank: u32,
     /// Crew pool index.
     pub pool: usize,
 }
@@ -330,7 +332,7 @@ pub struct RecoveryWorkspace {
     grid_back: Vec<f64>,
     pool_at: Vec<f64>,
     /// Per pool: jobs of this trial (release, priority, node).
-    jobs: Vec<Vec<(f64, i64, u32)>>,
+    jobs: Vec<Vec<(f64, u32, u32)>>,
     /// Free times of a pool's crews while its schedule is worked out.
     crew_free: std::collections::BinaryHeap<std::cmp::Reverse<u64>>,
     /// Repair completions (time, node), in time order.
@@ -341,7 +343,9 @@ pub struct RecoveryWorkspace {
     pub pool_wait: Vec<f64>,
     /// Per pool: jobs that waited more than 24 hours.
     pub pool_wait_24h: Vec<u32>,
-    waiting: Vec<std::collections::BinaryHeap<std::cmp::Reverse<(i64, u64, u32)>>>,
+    /// Jobs waiting for a crew, one first-in first-out queue per priority rank: jobs enter
+    /// in (release, node) order, so each queue's front is its next job.
+    waiting: Vec<std::collections::VecDeque<(f64, u32)>>,
     /// Per owner: whether its contact was reached in this trial (0 not drawn yet, 1 yes, 2 no).
     contact: Vec<u8>,
     contact_set: Vec<u32>,
@@ -376,7 +380,15 @@ impl RecoveryWorkspace {
             downtime: vec![0.0; s],
             ttr: vec![0.0; s],
             at_checkpoint: vec![false; s * rec.checkpoints.len()],
-            waiting: vec![std::collections::BinaryHeap::new(); rec.pools.len()],
+            waiting: vec![
+                std::collections::VecDeque::new();
+                rec.repair
+                    .iter()
+                    .flatten()
+                    .map(|r| r.rank as usize + 1)
+                    .max()
+                    .unwrap_or(0)
+            ],
             contact: vec![
                 0;
                 rec.owner_index
@@ -555,7 +567,7 @@ pub fn simulate(
                     say!(detect, Subject::Node(i as u32), "fault of {} detected; {}'s emergency contact not reached: work waits for the next business day ({release:.1} h)", name(i), node.owner);
                 }
                 if release <= rec.horizon {
-                    r.jobs[rp.pool].push((release, rp.priority, i as u32));
+                    r.jobs[rp.pool].push((release, rp.rank, i as u32));
                 }
             } else {
                 say!(
@@ -606,13 +618,19 @@ pub fn simulate(
         }
     }
     for (q, path) in model.paths.iter().enumerate() {
-        if let crate::model::PathEval::Sets { nodes, .. } = &path.eval {
-            r.qmask[q] = nodes
-                .iter()
-                .enumerate()
-                .fold(0, |m, (k, &v)| m | u64::from(r.up[v as usize]) << k);
-        }
-        r.path_up[q] = eval_query(path, &r.up, &mut r.seen, &mut r.bfs);
+        r.path_up[q] = match &path.eval {
+            crate::model::PathEval::Sets { nodes, sets } => {
+                let up = nodes
+                    .iter()
+                    .enumerate()
+                    .fold(0, |m, (k, &v)| m | u64::from(r.up[v as usize]) << k);
+                r.qmask[q] = up;
+                sets.iter().any(|&m| m & !up == 0)
+            }
+            crate::model::PathEval::Search { .. } => {
+                eval_query(path, &r.up, &mut r.seen, &mut r.bfs)
+            }
+        };
     }
     let c = rec.checkpoints.len();
     for (s, svc) in model.services.iter().enumerate() {
@@ -873,6 +891,7 @@ fn record_checkpoint(r: &mut RecoveryWorkspace, cp: usize, c: usize) {
     }
 }
 
+#[inline(always)]
 fn node_up(rec: &Recovery, ws: &Workspace, r: &RecoveryWorkspace, i: usize) -> bool {
     if !ws.exists[i] || r.damaged[i] || r.restarting[i] || !r.staff_here[i] {
         return false;
@@ -922,8 +941,10 @@ fn schedule_pool(
     let jobs = &mut r.jobs[p];
     // Release times are non-negative, so their bit patterns order like the times.
     jobs.sort_unstable_by_key(|j| (j.0.to_bits(), j.1, j.2));
-    let waiting = &mut r.waiting[p];
-    waiting.clear();
+    let waiting = &mut r.waiting;
+    for w in waiting.iter_mut() {
+        w.clear();
+    }
     let crews = &mut r.crew_free;
     crews.clear();
     // Crew free times as bit patterns: non-negative floats order like their bits.
@@ -935,11 +956,11 @@ fn schedule_pool(
             break;
         }
         while next < jobs.len() && jobs[next].0 <= free {
-            let (release, priority, i) = jobs[next];
-            waiting.push(Reverse((priority, release.to_bits(), i)));
+            let (release, rank, i) = jobs[next];
+            waiting[rank as usize].push_back((release, i));
             next += 1;
         }
-        let Some(Reverse((_, release_bits, i))) = waiting.pop() else {
+        let Some((released, i)) = waiting.iter_mut().find_map(|w| w.pop_front()) else {
             if next == jobs.len() {
                 break;
             }
@@ -949,7 +970,6 @@ fn schedule_pool(
             continue;
         };
         crews.pop();
-        let released = f64::from_bits(release_bits);
         let node = &model.nodes[i as usize];
         let rp = node
             .class
