@@ -1454,8 +1454,18 @@ impl Builder<'_> {
     }
 
     fn recovery(&self, model: &Model) -> Result<Option<crate::recovery::Recovery>> {
-        use crate::recovery::{self as rc, calendar::Calendar};
+        use crate::recovery::{
+            self as rc,
+            calendar::{self, Calendar},
+        };
         let Some(rl) = &self.m.recovery else {
+            if let Some(c) = &self.m.calendar {
+                return Err(self.err(
+                    sp(c.file, &c.item.start),
+                    "[calendar] sets the start of the recovery, but the scenario has no [recovery]",
+                    Some("include a [recovery] model (e.g. common/recovery.toml) or remove [calendar]".into()),
+                ));
+            }
             return Ok(None);
         };
         let f = rl.file;
@@ -1539,12 +1549,43 @@ impl Builder<'_> {
                 v
             }
         };
-        let start = match d.start.get_ref().as_str() {
+        // `[calendar]` in the top file moves the shared recovery model in time.
+        let (cf, start_s, holidays) = match &self.m.calendar {
+            Some(c) => {
+                src_ok(&c.item.source, "[calendar]")?;
+                (c.file, &c.item.start, &c.item.holidays)
+            }
+            None => (f, &d.start, &d.holidays),
+        };
+        let mut start = match start_s.get_ref().as_str() {
             "sampled" => rc::Start::Sampled,
             s => rc::Start::Fixed(
-                Calendar::parse(s).map_err(|e| self.err(sp(f, &d.start), e.0, None))?,
+                Calendar::parse(s).map_err(|e| self.err(sp(cf, start_s), e.0, None))?,
             ),
         };
+        if let (Some(first), rc::Start::Sampled) = (holidays.first(), start) {
+            return Err(self.err(
+                sp(cf, first),
+                "holidays need a start given as a date: with start = \"sampled\" only the day of the week is known",
+                Some("give start as YYYY-MM-DDTHH:MM, or remove holidays".into()),
+            ));
+        }
+        if !holidays.is_empty() && horizon > (calendar::HOLIDAY_DAYS - 1) as f64 * 24.0 {
+            return Err(self.err(
+                sp(cf, &holidays[0]),
+                format!(
+                    "holidays cover the first {} days after the quake, but horizon_hours is {horizon}",
+                    calendar::HOLIDAY_DAYS - 1
+                ),
+                Some("shorten horizon_hours or remove holidays".into()),
+            ));
+        }
+        if let rc::Start::Fixed(c) = &mut start {
+            for h in holidays {
+                c.add_holiday(h.get_ref())
+                    .map_err(|e| self.err(sp(cf, h), e.0, None))?;
+            }
+        }
         let detection = match &d.detection {
             Some(x) => duration(x, "detection")?,
             None => rc::Duration {

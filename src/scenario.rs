@@ -71,6 +71,22 @@ pub struct RawFile {
     pub table7: Option<Table7Def>,
     /// Recovery over time after the quake.
     pub recovery: Option<RecoveryDef>,
+    /// When the quake happens and which days have no business hours; overrides the start
+    /// of `[recovery]`, so that a scenario can move a shared recovery model in time.
+    pub calendar: Option<CalendarDef>,
+}
+
+/// `[calendar]`: the quake's local time and the holidays after it (top file only).
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct CalendarDef {
+    /// Local (JST) time of the quake, `YYYY-MM-DDTHH:MM`, or `"sampled"`.
+    pub start: SString,
+    /// Dates `YYYY-MM-DD` without business hours.
+    #[serde(default)]
+    pub holidays: Vec<SString>,
+    /// Where the dates come from.
+    pub source: SString,
 }
 
 /// A lognormal duration: median hours and dispersion (standard deviation of ln).
@@ -109,6 +125,10 @@ pub struct RecoveryDef {
     /// Local (JST) time of the quake, `YYYY-MM-DDTHH:MM`, or `"sampled"` for a uniform time
     /// over a week.
     pub start: SString,
+    /// Dates `YYYY-MM-DD` without business hours (national holidays, the year-end closure);
+    /// only with a start given as a date.
+    #[serde(default)]
+    pub holidays: Vec<SString>,
     /// Delay from a fault to its detection by remote monitoring (default 0.1 h).
     pub detection: Option<Spanned<DurationDef>>,
     /// Probability that an organisation's emergency contact is reached outside business hours.
@@ -824,6 +844,7 @@ pub struct Merged {
     pub options: Vec<Located<OptionDef>>,
     pub table7: Option<Located<Table7Def>>,
     pub recovery: Option<Located<RecoveryDef>>,
+    pub calendar: Option<Located<CalendarDef>>,
 }
 
 impl Scenario {
@@ -985,6 +1006,19 @@ fn load_file(
     if let Some(r) = raw.recovery {
         once("recovery", out.recovery.is_some(), r.start.span().start)?;
         out.recovery = Some(Located { file, item: r });
+    }
+    if let Some(c) = raw.calendar {
+        if !is_top {
+            return Err(sources.error(
+                Span {
+                    file,
+                    start: c.start.span().start,
+                },
+                "[calendar] may only appear in the top file",
+                Some("move it to the file given on the command line".into()),
+            ));
+        }
+        out.calendar = Some(Located { file, item: c });
     }
     if let Some(t) = raw.table7 {
         if !is_top {

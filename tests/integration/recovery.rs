@@ -293,3 +293,81 @@ fn case1_and_case2_curves_say_when_ministries_work_from_kansai() {
         }
     }
 }
+
+#[test]
+fn a_year_end_quake_waits_for_the_first_business_day_after_the_holidays() {
+    // Quake on Tuesday 2026-12-29 at 02:00, no contact answers, repair takes 1 h. Without
+    // holidays the repair starts that morning at 08:30 (6.5 h); with the government's
+    // year-end closure (Dec 29 - Jan 3) given in [calendar], on Monday 4 January at 08:30.
+    let rec = recovery_table("sampled", 0.0, 1, "{ median_hours = 1.0 }", "")
+        .replace("horizon_hours = 100", "horizon_hours = 200");
+    let plain = scenario_text(1.0, &rec, SERVICES).replace(
+        "[recovery]",
+        "[calendar]\nstart = \"2026-12-29T02:00\"\nsource = \"test\"\n\n[recovery]",
+    );
+    let text = explain(&plain);
+    assert!(text.contains("next business day (6.5 h)"), "{text}");
+    let closure = plain.replace(
+        "source = \"test\"\n\n[recovery]",
+        "holidays = [\"2026-12-29\", \"2026-12-30\", \"2026-12-31\", \"2027-01-01\", \"2027-01-02\", \"2027-01-03\"]\nsource = \"test\"\n\n[recovery]",
+    );
+    let text = explain(&closure);
+    // 6 days and 6.5 hours.
+    assert!(text.contains("next business day (150.5 h)"), "{text}");
+    assert!(text.contains("restored for good at 151.50 h"), "{text}");
+}
+
+#[test]
+fn calendar_mistakes_are_reported_where_they_are() {
+    let rec = recovery_table("sampled", 0.5, 1, "{ median_hours = 1.0 }", "");
+    let base = scenario_text(1.0, &rec, SERVICES);
+    let cases = [
+        // Holidays with a sampled start: only the weekday is known.
+        (
+            "[calendar]\nstart = \"sampled\"\nholidays = [\"2027-01-01\"]\nsource = \"t\"\n",
+            "holidays = [\"2027-01-01\"]",
+            "\"2027-01-01\"",
+            "holidays need a start given as a date",
+        ),
+        (
+            "[calendar]\nstart = \"2026-12-29T02:00\"\nholidays = [\"2027-1-1\"]\nsource = \"t\"\n",
+            "holidays = [\"2027-1-1\"]",
+            "\"2027-1-1\"",
+            "expected a date YYYY-MM-DD (e.g. 2027-01-01), found `2027-1-1`",
+        ),
+        (
+            "[calendar]\nstart = \"2026-12-29T02:00\"\nsource = \" \"\n",
+            "source = \" \"",
+            "\" \"",
+            "[calendar] does not say where its numbers come from",
+        ),
+    ];
+    for (table, needle, sub, message) in cases {
+        let text = base.replace("[recovery]", &format!("{table}\n[recovery]"));
+        let d = tempfile::tempdir().unwrap();
+        let p = write(d.path(), "r.toml", &text);
+        let out = bcpsim().arg("validate").arg(&p).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        let offset = text.find(needle).unwrap() + needle.find(sub).unwrap();
+        let line = text[..offset].matches('\n').count() + 1;
+        let col = offset - text[..offset].rfind('\n').map_or(0, |i| i + 1) + 1;
+        let at = format!("{}:{line}:{col}: ", p.display());
+        assert!(stderr.contains(&at), "expected `{at}` in\n{stderr}");
+        assert!(
+            stderr.contains(message),
+            "expected `{message}` in\n{stderr}"
+        );
+    }
+    // [calendar] without [recovery].
+    let text = scenario_text(
+        1.0,
+        "[calendar]\nstart = \"2026-12-29T02:00\"\nsource = \"t\"\n",
+        SERVICES,
+    );
+    let d = tempfile::tempdir().unwrap();
+    let p = write(d.path(), "r.toml", &text);
+    let out = bcpsim().arg("validate").arg(&p).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("the scenario has no [recovery]"));
+}
