@@ -24,6 +24,31 @@ fn case2() -> Model {
     load("case2.toml")
 }
 
+/// Times `trials` trials of `model` on `pool` as benchmark `name` of group `g`.
+fn bench_trials(
+    g: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    pool: &rayon::ThreadPool,
+    name: &str,
+    model: &Model,
+    trials: u64,
+) {
+    g.throughput(Throughput::Elements(trials));
+    g.bench_function(name, |b| {
+        b.iter_batched(
+            || (),
+            |_| pool.install(|| run_range(model, 7, 0..trials)),
+            BatchSize::PerIteration,
+        )
+    });
+}
+
+fn two_threads() -> rayon::ThreadPool {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .unwrap()
+}
+
 fn single_trial(c: &mut Criterion) {
     let mut model = case2();
     model.recovery = None;
@@ -45,42 +70,36 @@ fn million(c: &mut Criterion) {
     // The engine target is about the state after the quake: measure without recovery.
     let mut model = case2();
     model.recovery = None;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(2)
-        .build()
-        .unwrap();
+    let pool = two_threads();
     let mut g = c.benchmark_group("run");
     g.sample_size(10);
-    g.throughput(Throughput::Elements(1_000_000));
-    g.bench_function("case2_1m_trials_2_threads", |b| {
-        b.iter_batched(
-            || (),
-            |_| pool.install(|| run_range(&model, 7, 0..1_000_000)),
-            BatchSize::PerIteration,
-        )
-    });
+    bench_trials(
+        &mut g,
+        &pool,
+        "case2_1m_trials_2_threads",
+        &model,
+        1_000_000,
+    );
     // Recovery over 30 days on 10^5 trials, for quick comparisons; the target itself is
     // measured by `recovery/case2_recovery_1m_trials_2_threads`.
     let rec = case2();
-    g.throughput(Throughput::Elements(100_000));
-    g.bench_function("case2_recovery_100k_trials_2_threads", |b| {
-        b.iter_batched(
-            || (),
-            |_| pool.install(|| run_range(&rec, 7, 0..100_000)),
-            BatchSize::PerIteration,
-        )
-    });
-    g.throughput(Throughput::Elements(1_000_000));
+    bench_trials(
+        &mut g,
+        &pool,
+        "case2_recovery_100k_trials_2_threads",
+        &rec,
+        100_000,
+    );
     // Issue target: one million Case 1 trials with ground motion in under 10 s, 2 threads.
     let mut gm = load("case1-gm.toml");
     gm.recovery = None;
-    g.bench_function("case1_gm_1m_trials_2_threads", |b| {
-        b.iter_batched(
-            || (),
-            |_| pool.install(|| run_range(&gm, 7, 0..1_000_000)),
-            BatchSize::PerIteration,
-        )
-    });
+    bench_trials(
+        &mut g,
+        &pool,
+        "case1_gm_1m_trials_2_threads",
+        &gm,
+        1_000_000,
+    );
     g.finish();
 }
 
@@ -88,20 +107,16 @@ fn million(c: &mut Criterion) {
 /// threads. Measured on exactly that many trials (10 samples, so about 2-3 minutes).
 fn recovery_million(c: &mut Criterion) {
     let rec = case2();
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(2)
-        .build()
-        .unwrap();
+    let pool = two_threads();
     let mut g = c.benchmark_group("recovery");
     g.sample_size(10);
-    g.throughput(Throughput::Elements(1_000_000));
-    g.bench_function("case2_recovery_1m_trials_2_threads", |b| {
-        b.iter_batched(
-            || (),
-            |_| pool.install(|| run_range(&rec, 7, 0..1_000_000)),
-            BatchSize::PerIteration,
-        )
-    });
+    bench_trials(
+        &mut g,
+        &pool,
+        "case2_recovery_1m_trials_2_threads",
+        &rec,
+        1_000_000,
+    );
     g.finish();
 }
 

@@ -966,17 +966,21 @@ fn load_file(
             Ok(())
         }
     };
-    if let Some(m) = raw.scenario {
-        if !is_top {
-            return Err(sources.error(
-                Span {
-                    file,
-                    start: m.id.span().start,
-                },
-                "[scenario] may only appear in the top file",
-                Some("move it to the file given on the command line".into()),
-            ));
+    let top_only = |what: &str, span_start: usize| -> Result<()> {
+        if is_top {
+            return Ok(());
         }
+        Err(sources.error(
+            Span {
+                file,
+                start: span_start,
+            },
+            format!("[{what}] may only appear in the top file"),
+            Some("move it to the file given on the command line".into()),
+        ))
+    };
+    if let Some(m) = raw.scenario {
+        top_only("scenario", m.id.span().start)?;
         out.meta = Some(Located { file, item: m });
     }
     if let Some(s) = raw.simulation {
@@ -1008,16 +1012,7 @@ fn load_file(
         out.recovery = Some(Located { file, item: r });
     }
     if let Some(c) = raw.calendar {
-        if !is_top {
-            return Err(sources.error(
-                Span {
-                    file,
-                    start: c.start.span().start,
-                },
-                "[calendar] may only appear in the top file",
-                Some("move it to the file given on the command line".into()),
-            ));
-        }
+        top_only("calendar", c.start.span().start)?;
         out.calendar = Some(Located { file, item: c });
     }
     if let Some(t) = raw.table7 {
