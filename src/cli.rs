@@ -107,6 +107,25 @@ Examples:
   bcpsim compare scenarios/case2.toml
   bcpsim compare scenarios/case2.toml --option backup-outside --option interconnection-outside --combinations")]
     Compare(CompareArgs),
+    /// Swing every unknown fact and uncertain parameter between its extremes and rank them
+    /// by their effect on the headline metrics (the basis of a tornado chart).
+    #[command(after_help = "\
+Factors: each [[unknowns]] entry and anonymous placement (every alternative at probability 1
+in turn; low and high are, per metric, the alternatives giving the smallest and largest
+mean), each existence probability strictly between 0 and 1 (0 against 1), and each
+[[uncertain]] parameter (its low against its high bound). Every variant runs on the same
+trials as the baseline (common random numbers). Writes sensitivity.csv (factor,kind,metric,
+as_declared,low_value,high_value,baseline,at_low,at_low_ci_low,at_low_ci_high,at_high,
+at_high_ci_low,at_high_ci_high,swing,swing_ci_low,swing_ci_high,rank), sensitivity.md,
+factors.csv (what was swung, as declared, with sources) and manifest.json. Default 5,000
+trials: the baseline and every variant run on each trial.
+
+Examples:
+  bcpsim sensitivity scenarios/case2.toml
+  bcpsim sensitivity scenarios/case2.toml --trials 20000 --lang en --out results/case2-sens
+  bcpsim sensitivity scenarios/case2.toml --option backup-outside   # what still matters after it
+  bcpsim report results/case2-sens                                  # tornado chart and tables")]
+    Sensitivity(SensitivityArgs),
     /// Merge shard folders (from `run --shard`) into the results of one run.
     #[command(after_help = "Examples:\n  bcpsim merge results/s1 results/s2 --out results/merged")]
     Merge(MergeArgs),
@@ -260,6 +279,17 @@ struct CompareArgs {
 }
 
 #[derive(Debug, Args)]
+struct SensitivityArgs {
+    #[command(flatten)]
+    model: ModelArgs,
+    #[command(flatten)]
+    common: RunCommon,
+    /// Language of sensitivity.md.
+    #[arg(long, value_enum, default_value = "ja")]
+    lang: LangArg,
+}
+
+#[derive(Debug, Args)]
 struct ExplainArgs {
     #[command(flatten)]
     model: ModelArgs,
@@ -321,6 +351,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Explain(a) => cmd_explain(a),
         Command::Compare(a) => cmd_compare(a),
         Command::Hazard(a) => cmd_hazard(a),
+        Command::Sensitivity(a) => cmd_sensitivity(a),
     }
 }
 
@@ -1418,6 +1449,92 @@ fn cmd_compare(a: CompareArgs) -> Result<()> {
             threads,
             elapsed_seconds: elapsed,
         }
+        .manifest(),
+    )?;
+    let path = out.commit()?;
+    if !a.common.quiet {
+        println!("{md}");
+        println!("results: {}", path.display());
+    }
+    Ok(())
+}
+
+/// One row of `factors.csv`: what `bcpsim sensitivity` swung.
+#[derive(Serialize)]
+struct FactorRow<'a> {
+    factor: &'a str,
+    kind: crate::sensitivity::FactorKind,
+    name_en: &'a str,
+    name_ja: &'a str,
+    as_declared: &'a str,
+    variants: String,
+    source: &'a str,
+}
+
+fn cmd_sensitivity(a: SensitivityArgs) -> Result<()> {
+    let (scenario, model) = load(&a.model)?;
+    let factors = crate::sensitivity::factors(&scenario)?;
+    if factors.is_empty() {
+        return Err(Error::Usage(format!(
+            "{} declares no unknowns, existence probabilities or [[uncertain]] parameters: nothing to swing",
+            a.model.scenario.display()
+        )));
+    }
+    let Setup {
+        trials,
+        seed,
+        pool,
+        threads,
+        out,
+    } = a.common.setup(&model, Some(5_000), "-sensitivity")?;
+    say(
+        a.common.quiet,
+        &format!(
+            "bcpsim sensitivity: {} ({} factors, {} model runs per trial, {trials} trials, seed {seed}, {threads} threads)",
+            model.id,
+            factors.len(),
+            crate::sensitivity::variant_count(&factors)
+        ),
+    );
+    let start = Instant::now();
+    let progress = progress_bar(a.common.quiet, trials);
+    let sens = pool.install(|| {
+        crate::sensitivity::run(&scenario, &a.model.options, trials, seed, &|k| {
+            progress.inc(k)
+        })
+    })?;
+    progress.finish_and_clear();
+    let elapsed = start.elapsed().as_secs_f64();
+    out.write_csv("sensitivity.csv", &sens.rows)?;
+    let frows: Vec<FactorRow> = sens
+        .factors
+        .iter()
+        .map(|f| FactorRow {
+            factor: &f.id,
+            kind: f.kind,
+            name_en: &f.name_en,
+            name_ja: &f.name_ja,
+            as_declared: &f.as_declared,
+            variants: f.variant_labels().join(" | "),
+            source: &f.source,
+        })
+        .collect();
+    out.write_csv("factors.csv", &frows)?;
+    let ja = matches!(a.lang, LangArg::Ja);
+    let md = sens.markdown(ja, if ja { &model.name_ja } else { &model.name_en });
+    out.write("sensitivity.md", md.as_bytes())?;
+    out.write_json(
+        "manifest.json",
+        &ManifestFacts::whole_run(
+            "sensitivity",
+            &a.model.scenario,
+            &scenario,
+            &model,
+            seed,
+            trials,
+            threads,
+            elapsed,
+        )
         .manifest(),
     )?;
     let path = out.commit()?;

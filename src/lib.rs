@@ -32,6 +32,7 @@ pub mod montecarlo;
 pub mod recovery;
 pub mod report;
 pub mod scenario;
+pub mod sensitivity;
 pub mod stats;
 pub mod table7;
 

@@ -71,6 +71,25 @@ pub struct RawFile {
     pub table7: Option<Table7Def>,
     /// Recovery over time after the quake.
     pub recovery: Option<RecoveryDef>,
+    /// Parameters known only within bounds, swung by `bcpsim sensitivity`.
+    #[serde(default)]
+    pub uncertain: Vec<UncertainDef>,
+}
+
+/// `[[uncertain]]`: a parameter known only within bounds; `bcpsim sensitivity` runs the
+/// scenario at each bound (the value in the scenario stays the one `run` uses).
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct UncertainDef {
+    /// Path of the parameter, e.g. `recovery.relocation.median_hours` or
+    /// `hazard.zones[capital].p_fail[data_center]` (docs/scenario-format.md lists them).
+    pub parameter: SString,
+    /// Lower bound.
+    pub low: SF64,
+    /// Upper bound.
+    pub high: SF64,
+    /// Where the bounds come from (a source, or "assumption: <reason>").
+    pub source: SString,
 }
 
 /// A lognormal duration: median hours and dispersion (standard deviation of ln).
@@ -824,6 +843,7 @@ pub struct Merged {
     pub options: Vec<Located<OptionDef>>,
     pub table7: Option<Located<Table7Def>>,
     pub recovery: Option<Located<RecoveryDef>>,
+    pub uncertain: Vec<Located<UncertainDef>>,
 }
 
 impl Scenario {
@@ -1037,6 +1057,8 @@ fn load_file(
     }
     out.options
         .extend(raw.options.into_iter().map(|item| Located { file, item }));
+    out.uncertain
+        .extend(raw.uncertain.into_iter().map(|item| Located { file, item }));
     Ok(())
 }
 
