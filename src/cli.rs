@@ -579,6 +579,7 @@ fn cmd_run(a: RunArgs) -> Result<()> {
     out.write_json("state.json", &state)?;
     if shard.is_none() {
         report::write_tables(&out, &model, &tally)?;
+        out.write_json("regions.json", &report::region_outlines(&scenario))?;
     }
     out.write_json(
         "manifest.json",
@@ -1112,6 +1113,7 @@ fn cmd_merge(a: MergeArgs) -> Result<()> {
         },
     )?;
     report::write_tables(&out, &model, &tally)?;
+    out.write_json("regions.json", &report::region_outlines(&scenario))?;
     out.write_json(
         "manifest.json",
         &ManifestFacts {
