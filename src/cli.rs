@@ -126,6 +126,32 @@ Examples:
   bcpsim sensitivity scenarios/case2.toml --option backup-outside   # what still matters after it
   bcpsim report results/case2-sens                                  # tornado chart and tables")]
     Sensitivity(SensitivityArgs),
+    /// Write report.html (one self-contained file: every chart and table, the manifest, the
+    /// scenario's assumptions) and report.md into a results folder.
+    #[command(after_help = "\
+Works on any results folder (run, merge, compare, sensitivity, table7, hazard): it makes
+every chart the folder's files support (charts/*.svg and charts/*.png) and writes
+report.html, with the charts embedded, and report.md, which refers to charts/. Nothing is
+re-run. --with folds other folders (a comparison, a sensitivity analysis, Table 7) into
+the same report. An existing report is kept unless --force.
+
+Examples:
+  bcpsim report results/case2-20260101T000000Z
+  bcpsim report results/case2-run --with results/case2-compare --with results/case2-sens --lang en
+  bcpsim run scenarios/case2.toml --report          # the same, at the end of a run")]
+    Report(ReportArgs),
+    /// Make the charts of a results folder (charts/*.svg and charts/*.png) without a report.
+    #[command(after_help = "\
+Charts: continuity curves per ministry with 95 % bands, a fan chart of the number of
+ministries able to work from Kansai, bars per ministry with intervals, a map of the sites
+with how often they failed (and the median JMA intensity for earthquake scenarios), the
+countermeasure gains and cost against gain (compare), tornado charts (sensitivity) and
+Table 7 as a figure; each one the folder's files support.
+
+Examples:
+  bcpsim charts results/case2-20260101T000000Z --lang en
+  bcpsim charts results/case2-sens --force")]
+    Charts(ChartsArgs),
     /// Merge shard folders (from `run --shard`) into the results of one run.
     #[command(after_help = "Examples:\n  bcpsim merge results/s1 results/s2 --out results/merged")]
     Merge(MergeArgs),
@@ -171,6 +197,12 @@ struct RunArgs {
     /// Run only slice K of N of the trials and write mergeable state (e.g. 2/8).
     #[arg(long, value_name = "K/N", conflicts_with = "ci_width")]
     shard: Option<String>,
+    /// Also write report.html and report.md (and charts/) into the results folder.
+    #[arg(long, conflicts_with = "shard")]
+    report: bool,
+    /// Language of the report (with --report).
+    #[arg(long, value_enum, default_value = "ja")]
+    lang: LangArg,
     /// Stop once every reported 95 % interval is narrower than W (checked every 65,536
     /// trials, so the same seed always stops at the same trial); --trials is then the
     /// maximum.
@@ -273,9 +305,39 @@ struct CompareArgs {
     combinations: bool,
     #[command(flatten)]
     common: RunCommon,
-    /// Language of compare.md.
+    /// Language of compare.md (and of the report).
     #[arg(long, value_enum, default_value = "ja")]
     lang: LangArg,
+    /// Also write report.html and report.md (and charts/) into the results folder.
+    #[arg(long)]
+    report: bool,
+}
+
+#[derive(Debug, Args)]
+struct ReportArgs {
+    /// Results folder.
+    results: PathBuf,
+    /// Another results folder to fold into the report (repeatable).
+    #[arg(long = "with", value_name = "DIR")]
+    with: Vec<PathBuf>,
+    /// Language of the report and charts.
+    #[arg(long, value_enum, default_value = "ja")]
+    lang: LangArg,
+    /// Replace an existing report.
+    #[arg(long)]
+    force: bool,
+}
+
+#[derive(Debug, Args)]
+struct ChartsArgs {
+    /// Results folder.
+    results: PathBuf,
+    /// Language of the charts.
+    #[arg(long, value_enum, default_value = "ja")]
+    lang: LangArg,
+    /// Replace existing charts.
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(Debug, Args)]
@@ -284,9 +346,12 @@ struct SensitivityArgs {
     model: ModelArgs,
     #[command(flatten)]
     common: RunCommon,
-    /// Language of sensitivity.md.
+    /// Language of sensitivity.md (and of the report).
     #[arg(long, value_enum, default_value = "ja")]
     lang: LangArg,
+    /// Also write report.html and report.md (and charts/) into the results folder.
+    #[arg(long)]
+    report: bool,
 }
 
 #[derive(Debug, Args)]
@@ -352,6 +417,8 @@ fn run(cli: Cli) -> Result<()> {
         Command::Compare(a) => cmd_compare(a),
         Command::Hazard(a) => cmd_hazard(a),
         Command::Sensitivity(a) => cmd_sensitivity(a),
+        Command::Report(a) => cmd_report(a),
+        Command::Charts(a) => cmd_charts(a),
     }
 }
 
@@ -598,6 +665,9 @@ fn cmd_run(a: RunArgs) -> Result<()> {
         }
         .manifest(),
     )?;
+    if a.report {
+        report_into(&out, a.lang)?;
+    }
     let path = out.commit()?;
     say(
         a.common.quiet,
@@ -1453,6 +1523,9 @@ fn cmd_compare(a: CompareArgs) -> Result<()> {
         }
         .manifest(),
     )?;
+    if a.report {
+        report_into(&out, a.lang)?;
+    }
     let path = out.commit()?;
     if !a.common.quiet {
         println!("{md}");
@@ -1539,10 +1612,75 @@ fn cmd_sensitivity(a: SensitivityArgs) -> Result<()> {
         )
         .manifest(),
     )?;
+    if a.report {
+        report_into(&out, a.lang)?;
+    }
     let path = out.commit()?;
     if !a.common.quiet {
         println!("{md}");
         println!("results: {}", path.display());
+    }
+    Ok(())
+}
+
+fn chart_lang(l: LangArg) -> crate::charts::Lang {
+    match l {
+        LangArg::Ja => crate::charts::Lang::Ja,
+        LangArg::En => crate::charts::Lang::En,
+    }
+}
+
+/// Writes the report into a results folder before it is committed.
+fn report_into(out: &OutDir, lang: LangArg) -> Result<()> {
+    let r = crate::htmlreport::build(out.path(), &[], chart_lang(lang))?;
+    crate::htmlreport::write(out.path(), &r, true)?;
+    Ok(())
+}
+
+fn cmd_report(a: ReportArgs) -> Result<()> {
+    for d in std::iter::once(&a.results).chain(&a.with) {
+        if !d.is_dir() {
+            return Err(Error::Usage(format!(
+                "{}: no such results folder (give a folder written by bcpsim run, merge, compare, sensitivity or table7)",
+                d.display()
+            )));
+        }
+    }
+    if !a.force && a.results.join("report.html").exists() {
+        return Err(Error::OutputExists(a.results.join("report.html")));
+    }
+    let r = crate::htmlreport::build(&a.results, &a.with, chart_lang(a.lang))?;
+    let path = crate::htmlreport::write(&a.results, &r, a.force)?;
+    println!(
+        "report: {} ({} charts; report.md and charts/ beside it)",
+        path.display(),
+        r.charts.len()
+    );
+    Ok(())
+}
+
+fn cmd_charts(a: ChartsArgs) -> Result<()> {
+    if !a.results.is_dir() {
+        return Err(Error::Usage(format!(
+            "{}: no such results folder",
+            a.results.display()
+        )));
+    }
+    if !a.force && a.results.join("charts").exists() {
+        return Err(Error::OutputExists(a.results.join("charts")));
+    }
+    let lang = chart_lang(a.lang);
+    let manifest = crate::charts::read_manifest(&a.results)?;
+    let names = Scenario::load(Path::new(&manifest.scenario))
+        .ok()
+        .filter(|s| s.sha256 == manifest.scenario_sha256)
+        .and_then(|s| Model::build(&s, &BuildSpec::default()).ok())
+        .map(|m| crate::charts::Names::from_model(&m))
+        .unwrap_or_default();
+    let charts = crate::charts::make_all(&a.results, &names, lang)?;
+    let dir = crate::htmlreport::write_charts(&a.results, &charts, a.force)?;
+    for c in &charts {
+        println!("{}", dir.join(format!("{}.png", c.name)).display());
     }
     Ok(())
 }
