@@ -201,6 +201,14 @@ fn render<D: Draw>(name: &str, title: &str, d: &D, ctx: &Context) -> Result<Char
     })
 }
 
+/// A probability with its 95 % interval: (estimate, low, high).
+type Interval = (f64, f64, f64);
+/// A labelled bar from one value to another, with an optional interval, in a colour.
+type HBar = (String, f64, f64, Option<(f64, f64)>, RGBColor);
+/// A Table 7 row: backup placement, interconnection placement, events
+/// (text, probability, expected), countermeasures.
+type Table7Line = (String, String, Vec<(String, f64, bool)>, Vec<String>);
+
 const BLUE: RGBColor = RGBColor(31, 119, 180);
 const ORANGE: RGBColor = RGBColor(230, 120, 20);
 const GREEN: RGBColor = RGBColor(44, 150, 44);
@@ -378,7 +386,7 @@ struct Continuity {
     title: String,
     hours: Vec<f64>,
     /// Per ministry: name and, per series, (p, low, high) at each checkpoint.
-    panels: Vec<(String, Vec<Vec<(f64, f64, f64)>>)>,
+    panels: Vec<(String, Vec<Vec<Interval>>)>,
     series: Vec<(String, RGBColor)>,
 }
 
@@ -626,7 +634,7 @@ struct Bars {
     y_desc: String,
     names: Vec<String>,
     /// Per series: name, colour, (p, low, high) per ministry.
-    series: Vec<(String, RGBColor, Vec<(f64, f64, f64)>)>,
+    series: Vec<(String, RGBColor, Vec<Interval>)>,
 }
 
 impl Draw for Bars {
@@ -915,7 +923,7 @@ struct HBars {
     title: String,
     x_desc: String,
     /// Label, bar from, bar to, interval (low, high) of the difference, colour.
-    rows: Vec<(String, f64, f64, Option<(f64, f64)>, RGBColor)>,
+    rows: Vec<HBar>,
     /// Reference line (the baseline) and its legend text.
     reference: Option<(f64, String)>,
     legend: Vec<(String, RGBColor)>,
@@ -1120,7 +1128,7 @@ struct Table7Fig {
     header: [String; 4],
     /// Per placement: backup, interconnection, events (text, probability, expected),
     /// countermeasures.
-    rows: Vec<(String, String, Vec<(String, f64, bool)>, Vec<String>)>,
+    rows: Vec<Table7Line>,
 }
 
 impl Draw for Table7Fig {

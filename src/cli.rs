@@ -22,6 +22,8 @@ Examples:
   bcpsim run scenarios/case2.toml
   bcpsim run scenarios/case2.toml --trials 1000000 --threads 2 --option backup-outside
   bcpsim table7 scenarios/case2.toml --lang en
+  bcpsim run scenarios/case2.toml --report --lang en    # report.html with every chart and table
+  bcpsim sensitivity scenarios/case2.toml --report      # what the answer depends on (tornado)
   bcpsim run scenarios/case2.toml --shard 1/2 --out results/s1 && \\
   bcpsim run scenarios/case2.toml --shard 2/2 --out results/s2 && \\
   bcpsim merge results/s1 results/s2 --out results/merged";
@@ -809,6 +811,8 @@ fn print_kansai_curve(model: &Model, t: &crate::stats::Tally) {
 
 fn cmd_validate(a: ModelArgs) -> Result<()> {
     let (scenario, model) = load(&a)?;
+    // [[uncertain]] entries are checked here too, not only when `sensitivity` runs.
+    crate::sensitivity::factors(&scenario)?;
     // Every declared option must apply cleanly, not only the ones asked for.
     for o in &model.options {
         if !a.options.contains(&o.id) {

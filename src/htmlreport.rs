@@ -85,13 +85,16 @@ fn md_cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
 }
 
+/// A table read back: file, title, header, rows.
+type Table = (String, String, Vec<String>, Vec<Vec<String>>);
+
 /// One folder's part of the report.
 struct Section {
     dir: PathBuf,
     manifest: charts::ManifestInfo,
     manifest_text: String,
     charts: Vec<Chart>,
-    tables: Vec<(String, String, Vec<String>, Vec<Vec<String>>)>,
+    tables: Vec<Table>,
     markdown: Vec<(String, String)>,
     assumptions: Option<Assumptions>,
     scenario_note: Option<String>,

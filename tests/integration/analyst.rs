@@ -63,7 +63,13 @@ fn sensitivity_is_zero_for_what_changes_nothing_and_matches_closed_forms() {
     let out = d.path().join("sens");
     let n = 4000.0;
     bcpsim()
-        .args(["sensitivity", p.to_str().unwrap(), "--trials", "4000", "--quiet"])
+        .args([
+            "sensitivity",
+            p.to_str().unwrap(),
+            "--trials",
+            "4000",
+            "--quiet",
+        ])
         .args(["--out", out.to_str().unwrap(), "--lang", "en"])
         .assert()
         .success();
@@ -74,7 +80,10 @@ fn sensitivity_is_zero_for_what_changes_nothing_and_matches_closed_forms() {
     let get = |factor: &str| rows.iter().find(|r| &r[0] == factor).unwrap().clone();
     // A component no service uses: exactly zero, with a zero-width interval, ranked last.
     let unused = get("unused.exists_p");
-    assert_eq!((&unused[13], &unused[14], &unused[15]), ("0.0", "0.0", "0.0"));
+    assert_eq!(
+        (&unused[13], &unused[14], &unused[15]),
+        ("0.0", "0.0", "0.0")
+    );
     assert_eq!(&unused[16], "3");
     // The unknown: outside the zone `a` never fails (1 exactly); inside it fails with 0.5.
     // Tolerance 3.29 binomial standard errors (two-sided 0.1 %) at this fixed seed.
@@ -83,7 +92,10 @@ fn sensitivity_is_zero_for_what_changes_nothing_and_matches_closed_forms() {
     assert_eq!(f(&w, 10), 1.0);
     let se = (0.25f64 / n).sqrt();
     assert!((f(&w, 7) - 0.5).abs() < 3.29 * se, "{w:?}");
-    assert!(f(&w, 14) > 0.0, "interval of a real swing excludes 0: {w:?}");
+    assert!(
+        f(&w, 14) > 0.0,
+        "interval of a real swing excludes 0: {w:?}"
+    );
     // The parameter: P(up) = 0.5 + 0.5 (1 - p_fail), so 0.9 at 0.2 and 0.6 at 0.8.
     let pf = get("hazard.zones[zone].p_fail[c]");
     for (k, expect) in [(7, 0.9), (10, 0.6)] {
@@ -104,7 +116,13 @@ fn sensitivity_is_the_same_for_any_thread_count() {
     for threads in ["1", "2"] {
         let out = d.path().join(format!("s{threads}"));
         bcpsim()
-            .args(["sensitivity", p.to_str().unwrap(), "--trials", "5000", "--quiet"])
+            .args([
+                "sensitivity",
+                p.to_str().unwrap(),
+                "--trials",
+                "5000",
+                "--quiet",
+            ])
             .args(["--threads", threads, "--out", out.to_str().unwrap()])
             .assert()
             .success();
@@ -166,33 +184,60 @@ fn run_report_holds_every_chart_and_table_and_charts_are_valid() {
     names.sort();
     assert_eq!(
         names,
-        ["continuity", "kansai_fan", "map", "ministries_at_quake", "ministries_within_rto"]
+        [
+            "continuity",
+            "kansai_fan",
+            "map",
+            "ministries_at_quake",
+            "ministries_within_rto"
+        ]
     );
     for (name, title) in [
         ("continuity", "Continuity over 30 days"),
-        ("kansai_fan", "Number of ministries able to work from Kansai over time"),
-        ("map", "Sites: how often something there failed at the quake"),
+        (
+            "kansai_fan",
+            "Number of ministries able to work from Kansai over time",
+        ),
+        (
+            "map",
+            "Sites: how often something there failed at the quake",
+        ),
         ("ministries_at_quake", "Each ministry right after the quake"),
     ] {
         let svg = std::fs::read_to_string(charts.join(format!("{name}.svg"))).unwrap();
-        assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"), "{name}");
+        assert!(
+            svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"),
+            "{name}"
+        );
         assert!(svg.contains(title), "{name}.svg lacks its title");
         assert!(svg.contains("300 trials"), "{name}.svg lacks its caption");
     }
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert_self_contained(&html);
     for name in &names {
-        assert!(html.contains(&format!("id=\"chart-{name}\"")), "{name} missing");
+        assert!(
+            html.contains(&format!("id=\"chart-{name}\"")),
+            "{name} missing"
+        );
     }
     for e in std::fs::read_dir(&out).unwrap() {
         let p = e.unwrap().path();
         if p.extension().is_some_and(|x| x == "csv") {
             let file = p.file_name().unwrap().to_string_lossy().into_owned();
-            assert!(html.contains(&format!("id=\"table-{file}\"")), "{file} missing");
+            assert!(
+                html.contains(&format!("id=\"table-{file}\"")),
+                "{file} missing"
+            );
         }
     }
-    assert!(html.contains("&quot;command&quot;: &quot;run&quot;"), "manifest");
-    assert!(html.contains("gnet_backup_region"), "declared unknowns are listed");
+    assert!(
+        html.contains("&quot;command&quot;: &quot;run&quot;"),
+        "manifest"
+    );
+    assert!(
+        html.contains("gnet_backup_region"),
+        "declared unknowns are listed"
+    );
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(md.contains("charts/continuity.png"));
 }
@@ -239,12 +284,23 @@ fn compare_and_sensitivity_folders_fold_into_one_report() {
         .assert()
         .success();
     bcpsim()
-        .args(["sensitivity", p.to_str().unwrap(), "--trials", "200", "--quiet"])
+        .args([
+            "sensitivity",
+            p.to_str().unwrap(),
+            "--trials",
+            "200",
+            "--quiet",
+        ])
         .args(["--out", sens.to_str().unwrap()])
         .assert()
         .success();
     bcpsim()
-        .args(["report", run.to_str().unwrap(), "--with", sens.to_str().unwrap()])
+        .args([
+            "report",
+            run.to_str().unwrap(),
+            "--with",
+            sens.to_str().unwrap(),
+        ])
         .assert()
         .success();
     let html = std::fs::read_to_string(run.join("report.html")).unwrap();
@@ -276,7 +332,14 @@ fn report_bad_input_exits_2_and_keeps_what_exists() {
     let p = small(d.path(), "hazard.zones[zone].p_fail[c]");
     let run = d.path().join("run");
     bcpsim()
-        .args(["run", p.to_str().unwrap(), "--trials", "100", "--quiet", "--report"])
+        .args([
+            "run",
+            p.to_str().unwrap(),
+            "--trials",
+            "100",
+            "--quiet",
+            "--report",
+        ])
         .args(["--out", run.to_str().unwrap()])
         .assert()
         .success();
