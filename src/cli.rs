@@ -22,6 +22,8 @@ Examples:
   bcpsim run scenarios/case2.toml
   bcpsim run scenarios/case2.toml --trials 1000000 --threads 2 --option backup-outside
   bcpsim table7 scenarios/case2.toml --lang en
+  bcpsim run scenarios/case2.toml --report --lang en    # report.html with every chart and table
+  bcpsim sensitivity scenarios/case2.toml --report      # what the answer depends on (tornado)
   bcpsim run scenarios/case2.toml --shard 1/2 --out results/s1 && \\
   bcpsim run scenarios/case2.toml --shard 2/2 --out results/s2 && \\
   bcpsim merge results/s1 results/s2 --out results/merged";
@@ -107,6 +109,51 @@ Examples:
   bcpsim compare scenarios/case2.toml
   bcpsim compare scenarios/case2.toml --option backup-outside --option interconnection-outside --combinations")]
     Compare(CompareArgs),
+    /// Swing every unknown fact and uncertain parameter between its extremes and rank them
+    /// by their effect on the headline metrics (the basis of a tornado chart).
+    #[command(after_help = "\
+Factors: each [[unknowns]] entry and anonymous placement (every alternative at probability 1
+in turn; low and high are, per metric, the alternatives giving the smallest and largest
+mean), each existence probability strictly between 0 and 1 (0 against 1), and each
+[[uncertain]] parameter (its low against its high bound). Every variant runs on the same
+trials as the baseline (common random numbers). Writes sensitivity.csv (factor,kind,metric,
+as_declared,low_value,high_value,baseline,at_low,at_low_ci_low,at_low_ci_high,at_high,
+at_high_ci_low,at_high_ci_high,swing,swing_ci_low,swing_ci_high,rank), sensitivity.md,
+factors.csv (what was swung, as declared, with sources) and manifest.json. Default 5,000
+trials: the baseline and every variant run on each trial.
+
+Examples:
+  bcpsim sensitivity scenarios/case2.toml
+  bcpsim sensitivity scenarios/case2.toml --trials 20000 --lang en --out results/case2-sens
+  bcpsim sensitivity scenarios/case2.toml --option backup-outside   # what still matters after it
+  bcpsim report results/case2-sens                                  # tornado chart and tables")]
+    Sensitivity(SensitivityArgs),
+    /// Write report.html (one self-contained file: every chart and table, the manifest, the
+    /// scenario's assumptions) and report.md into a results folder.
+    #[command(after_help = "\
+Works on any results folder (run, merge, compare, sensitivity, table7, hazard): it makes
+every chart the folder's files support (charts/*.svg and charts/*.png) and writes
+report.html, with the charts embedded, and report.md, which refers to charts/. Nothing is
+re-run. --with folds other folders (a comparison, a sensitivity analysis, Table 7) into
+the same report. An existing report is kept unless --force.
+
+Examples:
+  bcpsim report results/case2-20260101T000000Z
+  bcpsim report results/case2-run --with results/case2-compare --with results/case2-sens --lang en
+  bcpsim run scenarios/case2.toml --report          # the same, at the end of a run")]
+    Report(ReportArgs),
+    /// Make the charts of a results folder (charts/*.svg and charts/*.png) without a report.
+    #[command(after_help = "\
+Charts: continuity curves per ministry with 95 % bands, a fan chart of the number of
+ministries able to work from Kansai, bars per ministry with intervals, a map of the sites
+with how often they failed (and the median JMA intensity for earthquake scenarios), the
+countermeasure gains and cost against gain (compare), tornado charts (sensitivity) and
+Table 7 as a figure; each one the folder's files support.
+
+Examples:
+  bcpsim charts results/case2-20260101T000000Z --lang en
+  bcpsim charts results/case2-sens --force")]
+    Charts(ChartsArgs),
     /// Merge shard folders (from `run --shard`) into the results of one run.
     #[command(after_help = "Examples:\n  bcpsim merge results/s1 results/s2 --out results/merged")]
     Merge(MergeArgs),
@@ -152,6 +199,12 @@ struct RunArgs {
     /// Run only slice K of N of the trials and write mergeable state (e.g. 2/8).
     #[arg(long, value_name = "K/N", conflicts_with = "ci_width")]
     shard: Option<String>,
+    /// Also write report.html and report.md (and charts/) into the results folder.
+    #[arg(long, conflicts_with = "shard")]
+    report: bool,
+    /// Language of the report (with --report).
+    #[arg(long, value_enum, default_value = "ja")]
+    lang: LangArg,
     /// Stop once every reported 95 % interval is narrower than W (checked every 65,536
     /// trials, so the same seed always stops at the same trial); --trials is then the
     /// maximum.
@@ -254,9 +307,53 @@ struct CompareArgs {
     combinations: bool,
     #[command(flatten)]
     common: RunCommon,
-    /// Language of compare.md.
+    /// Language of compare.md (and of the report).
     #[arg(long, value_enum, default_value = "ja")]
     lang: LangArg,
+    /// Also write report.html and report.md (and charts/) into the results folder.
+    #[arg(long)]
+    report: bool,
+}
+
+#[derive(Debug, Args)]
+struct ReportArgs {
+    /// Results folder.
+    results: PathBuf,
+    /// Another results folder to fold into the report (repeatable).
+    #[arg(long = "with", value_name = "DIR")]
+    with: Vec<PathBuf>,
+    /// Language of the report and charts.
+    #[arg(long, value_enum, default_value = "ja")]
+    lang: LangArg,
+    /// Replace an existing report.
+    #[arg(long)]
+    force: bool,
+}
+
+#[derive(Debug, Args)]
+struct ChartsArgs {
+    /// Results folder.
+    results: PathBuf,
+    /// Language of the charts.
+    #[arg(long, value_enum, default_value = "ja")]
+    lang: LangArg,
+    /// Replace existing charts.
+    #[arg(long)]
+    force: bool,
+}
+
+#[derive(Debug, Args)]
+struct SensitivityArgs {
+    #[command(flatten)]
+    model: ModelArgs,
+    #[command(flatten)]
+    common: RunCommon,
+    /// Language of sensitivity.md (and of the report).
+    #[arg(long, value_enum, default_value = "ja")]
+    lang: LangArg,
+    /// Also write report.html and report.md (and charts/) into the results folder.
+    #[arg(long)]
+    report: bool,
 }
 
 #[derive(Debug, Args)]
@@ -321,6 +418,9 @@ fn run(cli: Cli) -> Result<()> {
         Command::Explain(a) => cmd_explain(a),
         Command::Compare(a) => cmd_compare(a),
         Command::Hazard(a) => cmd_hazard(a),
+        Command::Sensitivity(a) => cmd_sensitivity(a),
+        Command::Report(a) => cmd_report(a),
+        Command::Charts(a) => cmd_charts(a),
     }
 }
 
@@ -548,6 +648,7 @@ fn cmd_run(a: RunArgs) -> Result<()> {
     out.write_json("state.json", &state)?;
     if shard.is_none() {
         report::write_tables(&out, &model, &tally)?;
+        out.write_json("regions.json", &report::region_outlines(&scenario))?;
     }
     out.write_json(
         "manifest.json",
@@ -566,6 +667,9 @@ fn cmd_run(a: RunArgs) -> Result<()> {
         }
         .manifest(),
     )?;
+    if a.report {
+        report_into(&out, a.lang)?;
+    }
     let path = out.commit()?;
     say(
         a.common.quiet,
@@ -707,6 +811,8 @@ fn print_kansai_curve(model: &Model, t: &crate::stats::Tally) {
 
 fn cmd_validate(a: ModelArgs) -> Result<()> {
     let (scenario, model) = load(&a)?;
+    // [[uncertain]] entries are checked here too, not only when `sensitivity` runs.
+    crate::sensitivity::factors(&scenario)?;
     // Every declared option must apply cleanly, not only the ones asked for.
     for o in &model.options {
         if !a.options.contains(&o.id) {
@@ -1081,6 +1187,7 @@ fn cmd_merge(a: MergeArgs) -> Result<()> {
         },
     )?;
     report::write_tables(&out, &model, &tally)?;
+    out.write_json("regions.json", &report::region_outlines(&scenario))?;
     out.write_json(
         "manifest.json",
         &ManifestFacts {
@@ -1420,10 +1527,164 @@ fn cmd_compare(a: CompareArgs) -> Result<()> {
         }
         .manifest(),
     )?;
+    if a.report {
+        report_into(&out, a.lang)?;
+    }
     let path = out.commit()?;
     if !a.common.quiet {
         println!("{md}");
         println!("results: {}", path.display());
+    }
+    Ok(())
+}
+
+/// One row of `factors.csv`: what `bcpsim sensitivity` swung.
+#[derive(Serialize)]
+struct FactorRow<'a> {
+    factor: &'a str,
+    kind: crate::sensitivity::FactorKind,
+    name_en: &'a str,
+    name_ja: &'a str,
+    as_declared: &'a str,
+    variants: String,
+    source: &'a str,
+}
+
+fn cmd_sensitivity(a: SensitivityArgs) -> Result<()> {
+    let (scenario, model) = load(&a.model)?;
+    let factors = crate::sensitivity::factors(&scenario)?;
+    if factors.is_empty() {
+        return Err(Error::Usage(format!(
+            "{} declares no unknowns, existence probabilities or [[uncertain]] parameters: nothing to swing",
+            a.model.scenario.display()
+        )));
+    }
+    let Setup {
+        trials,
+        seed,
+        pool,
+        threads,
+        out,
+    } = a.common.setup(&model, Some(5_000), "-sensitivity")?;
+    say(
+        a.common.quiet,
+        &format!(
+            "bcpsim sensitivity: {} ({} factors, {} model runs per trial, {trials} trials, seed {seed}, {threads} threads)",
+            model.id,
+            factors.len(),
+            crate::sensitivity::variant_count(&factors)
+        ),
+    );
+    let start = Instant::now();
+    let progress = progress_bar(a.common.quiet, trials);
+    let sens = pool.install(|| {
+        crate::sensitivity::run(&scenario, &a.model.options, trials, seed, &|k| {
+            progress.inc(k)
+        })
+    })?;
+    progress.finish_and_clear();
+    let elapsed = start.elapsed().as_secs_f64();
+    out.write_csv("sensitivity.csv", &sens.rows)?;
+    let frows: Vec<FactorRow> = sens
+        .factors
+        .iter()
+        .map(|f| FactorRow {
+            factor: &f.id,
+            kind: f.kind,
+            name_en: &f.name_en,
+            name_ja: &f.name_ja,
+            as_declared: &f.as_declared,
+            variants: f.variant_labels().join(" | "),
+            source: &f.source,
+        })
+        .collect();
+    out.write_csv("factors.csv", &frows)?;
+    let ja = matches!(a.lang, LangArg::Ja);
+    let md = sens.markdown(ja, if ja { &model.name_ja } else { &model.name_en });
+    out.write("sensitivity.md", md.as_bytes())?;
+    out.write_json(
+        "manifest.json",
+        &ManifestFacts::whole_run(
+            "sensitivity",
+            &a.model.scenario,
+            &scenario,
+            &model,
+            seed,
+            trials,
+            threads,
+            elapsed,
+        )
+        .manifest(),
+    )?;
+    if a.report {
+        report_into(&out, a.lang)?;
+    }
+    let path = out.commit()?;
+    if !a.common.quiet {
+        println!("{md}");
+        println!("results: {}", path.display());
+    }
+    Ok(())
+}
+
+fn chart_lang(l: LangArg) -> crate::charts::Lang {
+    match l {
+        LangArg::Ja => crate::charts::Lang::Ja,
+        LangArg::En => crate::charts::Lang::En,
+    }
+}
+
+/// Writes the report into a results folder before it is committed.
+fn report_into(out: &OutDir, lang: LangArg) -> Result<()> {
+    let r = crate::htmlreport::build(out.path(), &[], chart_lang(lang))?;
+    crate::htmlreport::write(out.path(), &r, true)?;
+    Ok(())
+}
+
+fn cmd_report(a: ReportArgs) -> Result<()> {
+    for d in std::iter::once(&a.results).chain(&a.with) {
+        if !d.is_dir() {
+            return Err(Error::Usage(format!(
+                "{}: no such results folder (give a folder written by bcpsim run, merge, compare, sensitivity or table7)",
+                d.display()
+            )));
+        }
+    }
+    if !a.force && a.results.join("report.html").exists() {
+        return Err(Error::OutputExists(a.results.join("report.html")));
+    }
+    let r = crate::htmlreport::build(&a.results, &a.with, chart_lang(a.lang))?;
+    let path = crate::htmlreport::write(&a.results, &r, a.force)?;
+    println!(
+        "report: {} ({} charts; report.md and charts/ beside it)",
+        path.display(),
+        r.charts.len()
+    );
+    Ok(())
+}
+
+fn cmd_charts(a: ChartsArgs) -> Result<()> {
+    if !a.results.is_dir() {
+        return Err(Error::Usage(format!(
+            "{}: no such results folder",
+            a.results.display()
+        )));
+    }
+    if !a.force && a.results.join("charts").exists() {
+        return Err(Error::OutputExists(a.results.join("charts")));
+    }
+    let lang = chart_lang(a.lang);
+    let manifest = crate::charts::read_manifest(&a.results)?;
+    let names = Scenario::load(Path::new(&manifest.scenario))
+        .ok()
+        .filter(|s| s.sha256 == manifest.scenario_sha256)
+        .and_then(|s| Model::build(&s, &BuildSpec::default()).ok())
+        .map(|m| crate::charts::Names::from_model(&m))
+        .unwrap_or_default();
+    let charts = crate::charts::make_all(&a.results, &names, lang)?;
+    let dir = crate::htmlreport::write_charts(&a.results, &charts, a.force)?;
+    for c in &charts {
+        println!("{}", dir.join(format!("{}.png", c.name)).display());
     }
     Ok(())
 }

@@ -21,17 +21,20 @@
 //! assert_eq!(tally.trials, 1000);
 //! ```
 
+pub mod charts;
 pub mod cli;
 pub mod compare;
 pub mod error;
 pub mod expr;
 pub mod geo;
 pub mod groundmotion;
+pub mod htmlreport;
 pub mod model;
 pub mod montecarlo;
 pub mod recovery;
 pub mod report;
 pub mod scenario;
+pub mod sensitivity;
 pub mod stats;
 pub mod table7;
 

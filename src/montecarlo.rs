@@ -534,6 +534,7 @@ pub fn run_range_with(
                             None,
                         );
                         t.record_recovery(rec, &rw);
+                        t.record_recovery_kansai(model, rec, &rw);
                         ws.recovery = Some(rw);
                     }
                 }

@@ -70,6 +70,11 @@ impl OutDir {
         self.write(name, s.as_bytes())
     }
 
+    /// The temporary folder the files are written to before [`OutDir::commit`].
+    pub fn path(&self) -> &Path {
+        &self.tmp
+    }
+
     /// Moves the finished folder into place (replacing an old one only with `force`).
     pub fn commit(mut self) -> Result<PathBuf> {
         let old = self
@@ -481,9 +486,142 @@ pub struct Manifest {
     pub created_utc: String,
 }
 
+/// One row of `site_failures.csv`: how often something at each site failed at the quake.
+#[derive(Debug, Serialize)]
+pub struct SiteFailureRow {
+    /// Site id.
+    pub site: String,
+    /// English name.
+    pub name_en: String,
+    /// Japanese name.
+    pub name_ja: String,
+    /// Latitude, degrees north.
+    pub lat: f64,
+    /// Longitude, degrees east.
+    pub lon: f64,
+    /// Region id.
+    pub region: String,
+    /// Probability that at least one existing component placed there failed at the quake.
+    pub p_failed: f64,
+    /// Lower 95 % Wilson bound.
+    pub ci_low: f64,
+    /// Upper 95 % Wilson bound.
+    pub ci_high: f64,
+    /// JMA instrumental intensity of the median PGV there (earthquake scenarios with a PGV
+    /// field; empty otherwise).
+    pub median_jma: Option<f64>,
+}
+
+/// Rows of `site_failures.csv`.
+pub fn site_failure_rows(model: &Model, t: &Tally) -> Vec<SiteFailureRow> {
+    let jma = |s: usize| {
+        model.ground_motion.as_ref().and_then(|g| {
+            (g.imt == crate::groundmotion::Imt::Pgv)
+                .then(|| r6(crate::groundmotion::jma_from_pgv(g.ln_median[s].exp())))
+        })
+    };
+    model
+        .sites
+        .iter()
+        .enumerate()
+        .map(|(s, site)| {
+            let p = Proportion::new(t.site_failed.get(s).copied().unwrap_or(0), t.trials);
+            SiteFailureRow {
+                site: site.id.clone(),
+                name_en: site.name_en.clone(),
+                name_ja: site.name_ja.clone(),
+                lat: site.pos.lat,
+                lon: site.pos.lon,
+                region: model.regions[site.region].id.clone(),
+                p_failed: r6(p.p),
+                ci_low: r6(p.low),
+                ci_high: r6(p.high),
+                median_jma: jma(s),
+            }
+        })
+        .collect()
+}
+
+/// One row of `kansai_over_time.csv`: the distribution of the number of ministries able to
+/// work from Kansai at each checkpoint of the recovery.
+#[derive(Debug, Serialize)]
+pub struct KansaiOverTimeRow {
+    /// Hours after the quake.
+    pub hours: f64,
+    /// Number of ministries.
+    pub ministries: usize,
+    /// Probability of exactly that number.
+    pub probability: f64,
+    /// Probability of at least that number.
+    pub probability_at_least: f64,
+}
+
+/// Rows of `kansai_over_time.csv` (empty without recovery or ministries).
+pub fn kansai_over_time_rows(model: &Model, t: &Tally) -> Vec<KansaiOverTimeRow> {
+    let Some(rec) = &model.recovery else {
+        return Vec::new();
+    };
+    let width = model.ministries.len() + 1;
+    if model.ministries.is_empty() || t.rec_kansai.len() != rec.checkpoints.len() * width {
+        return Vec::new();
+    }
+    let n = t.trials.max(1) as f64;
+    let mut rows = Vec::new();
+    for (k, &h) in rec.checkpoints.iter().enumerate() {
+        let counts = &t.rec_kansai[k * width..(k + 1) * width];
+        let mut at_least: u64 = counts.iter().sum();
+        for (m, &c) in counts.iter().enumerate() {
+            rows.push(KansaiOverTimeRow {
+                hours: h,
+                ministries: m,
+                probability: r6(c as f64 / n),
+                probability_at_least: r6(at_least as f64 / n),
+            });
+            at_least -= c;
+        }
+    }
+    rows
+}
+
+/// A region's outline for maps (`regions.json`).
+#[derive(Debug, Serialize)]
+pub struct RegionOutline {
+    /// Region id.
+    pub id: String,
+    /// English name.
+    pub name_en: String,
+    /// Japanese name.
+    pub name_ja: String,
+    /// Rings of `[lon, lat]` vertices (none for the fallback region).
+    pub polygons: Vec<Vec<[f64; 2]>>,
+}
+
+/// The regions of a scenario as written, for `regions.json`.
+pub fn region_outlines(scenario: &crate::scenario::Scenario) -> Vec<RegionOutline> {
+    scenario
+        .content
+        .regions
+        .iter()
+        .map(|r| RegionOutline {
+            id: r.item.id.get_ref().clone(),
+            name_en: r.item.name_en.clone(),
+            name_ja: r.item.name_ja.clone(),
+            polygons: r
+                .item
+                .polygons
+                .as_ref()
+                .map(|p| p.get_ref().clone())
+                .unwrap_or_default(),
+        })
+        .collect()
+}
+
 /// Writes the tables a run produces from its tally.
 pub fn write_tables(out: &OutDir, model: &Model, t: &Tally) -> Result<()> {
     out.write_csv("summary.csv", &summary_rows(model, t))?;
+    if !model.sites.is_empty() && t.site_failed.len() == model.sites.len() {
+        out.write_csv("site_failures.csv", &site_failure_rows(model, t))?;
+    }
     if !model.ministries.is_empty() {
         out.write_csv("ministries.csv", &ministry_rows(model, t))?;
         out.write_csv("kansai_ministries.csv", &kansai_rows(t))?;
@@ -499,6 +637,10 @@ pub fn write_tables(out: &OutDir, model: &Model, t: &Tally) -> Result<()> {
         out.write_csv("availability.csv", &availability_rows(model, t))?;
         out.write_csv("restoration.csv", &restoration_rows(model, t))?;
         out.write_csv("crews.csv", &crew_rows(model, t))?;
+        let rows = kansai_over_time_rows(model, t);
+        if !rows.is_empty() {
+            out.write_csv("kansai_over_time.csv", &rows)?;
+        }
     }
     Ok(())
 }

@@ -74,6 +74,9 @@ pub struct RawFile {
     /// When the quake happens and which days have no business hours; overrides the start
     /// of `[recovery]`, so that a scenario can move a shared recovery model in time.
     pub calendar: Option<CalendarDef>,
+    /// Parameters known only within bounds, swung by `bcpsim sensitivity`.
+    #[serde(default)]
+    pub uncertain: Vec<UncertainDef>,
 }
 
 /// `[calendar]`: the quake's local time and the holidays after it (top file only).
@@ -86,6 +89,22 @@ pub struct CalendarDef {
     #[serde(default)]
     pub holidays: Vec<SString>,
     /// Where the dates come from.
+    pub source: SString,
+}
+
+/// `[[uncertain]]`: a parameter known only within bounds; `bcpsim sensitivity` runs the
+/// scenario at each bound (the value in the scenario stays the one `run` uses).
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct UncertainDef {
+    /// Path of the parameter, e.g. `recovery.relocation.median_hours` or
+    /// `hazard.zones[capital].p_fail[data_center]` (docs/scenario-format.md lists them).
+    pub parameter: SString,
+    /// Lower bound.
+    pub low: SF64,
+    /// Upper bound.
+    pub high: SF64,
+    /// Where the bounds come from (a source, or "assumption: <reason>").
     pub source: SString,
 }
 
@@ -845,6 +864,7 @@ pub struct Merged {
     pub table7: Option<Located<Table7Def>>,
     pub recovery: Option<Located<RecoveryDef>>,
     pub calendar: Option<Located<CalendarDef>>,
+    pub uncertain: Vec<Located<UncertainDef>>,
 }
 
 impl Scenario {
@@ -1066,6 +1086,8 @@ fn load_file(
     }
     out.options
         .extend(raw.options.into_iter().map(|item| Located { file, item }));
+    out.uncertain
+        .extend(raw.uncertain.into_iter().map(|item| Located { file, item }));
     Ok(())
 }
 

@@ -59,7 +59,30 @@ pub struct Tally {
     /// Recovery: jobs that waited more than 24 h for a crew, per pool.
     #[serde(default)]
     pub pool_wait_24h: Vec<u64>,
+    /// Trials in which at least one existing component at each site failed at the quake.
+    #[serde(default)]
+    pub site_failed: Vec<u64>,
+    /// Recovery: trials by number of ministries able to work from Kansai at each checkpoint
+    /// (checkpoint-major, `ministries + 1` counts per checkpoint): the distribution behind
+    /// the fan chart.
+    #[serde(default)]
+    pub rec_kansai: Vec<u64>,
+    /// Per-site stamp of the last trial counted in `site_failed` (scratch, not state).
+    #[serde(skip)]
+    site_stamp: Stamp,
 }
+
+/// Scratch that never takes part in comparisons or serialisation.
+#[derive(Debug, Clone, Default)]
+struct Stamp(Vec<u64>);
+
+impl PartialEq for Stamp {
+    fn eq(&self, _: &Stamp) -> bool {
+        true
+    }
+}
+
+impl Eq for Stamp {}
 
 impl Tally {
     /// An empty tally shaped for a model.
@@ -76,6 +99,9 @@ impl Tally {
             pool_jobs: Vec::new(),
             pool_wait_min: Vec::new(),
             pool_wait_24h: Vec::new(),
+            site_failed: vec![0; model.sites.len()],
+            rec_kansai: Vec::new(),
+            site_stamp: Stamp(vec![0; model.sites.len()]),
         }
         .with_recovery(model)
     }
@@ -90,6 +116,7 @@ impl Tally {
             self.pool_jobs = vec![0; rec.pools.len()];
             self.pool_wait_min = vec![0; rec.pools.len()];
             self.pool_wait_24h = vec![0; rec.pools.len()];
+            self.rec_kansai = vec![0; rec.checkpoints.len() * (model.ministries.len() + 1)];
         }
         self
     }
@@ -121,9 +148,45 @@ impl Tally {
         }
     }
 
+    /// Adds one trial's count of ministries able to work from Kansai at each checkpoint.
+    pub fn record_recovery_kansai(
+        &mut self,
+        model: &Model,
+        rec: &crate::recovery::Recovery,
+        r: &crate::recovery::RecoveryWorkspace,
+    ) {
+        let c = rec.checkpoints.len();
+        let width = model.ministries.len() + 1;
+        if self.rec_kansai.len() != c * width {
+            return;
+        }
+        for k in 0..c {
+            let n = model
+                .ministries
+                .iter()
+                .filter(|m| r.at_checkpoint[m.work_from_kansai * c + k])
+                .count();
+            self.rec_kansai[k * width + n] += 1;
+        }
+    }
+
     /// Adds one trial's outcome.
     pub fn record(&mut self, model: &Model, ws: &Workspace) {
         self.trials += 1;
+        if self.site_stamp.0.len() != self.site_failed.len() {
+            self.site_stamp.0 = vec![0; self.site_failed.len()];
+        }
+        for (i, &site) in ws.node_site.iter().enumerate() {
+            let s = site as usize;
+            if ws.exists[i]
+                && ws.cause[i] != crate::montecarlo::Cause::None
+                && s < self.site_failed.len()
+                && self.site_stamp.0[s] != self.trials
+            {
+                self.site_stamp.0[s] = self.trials;
+                self.site_failed[s] += 1;
+            }
+        }
         for (c, &up) in self.service_up.iter_mut().zip(&ws.service_up) {
             *c += u64::from(up);
         }
@@ -151,6 +214,8 @@ impl Tally {
         add(&mut self.pool_jobs, &other.pool_jobs);
         add(&mut self.pool_wait_min, &other.pool_wait_min);
         add(&mut self.pool_wait_24h, &other.pool_wait_24h);
+        add(&mut self.site_failed, &other.site_failed);
+        add(&mut self.rec_kansai, &other.rec_kansai);
     }
 
     /// Whether two tallies have the same shape (same model).

@@ -1,6 +1,7 @@
 //! Integration tests: the real CLI on temporary folders, statistical checks against closed
 //! forms, determinism across threads and shards, and bad input.
 
+mod analyst;
 mod bad_input;
 mod common;
 mod compare;

@@ -1,0 +1,1873 @@
+//! Charts from a results folder (SVG and PNG), drawn with plotters.
+//!
+//! Every chart is made from the files of a results folder only (CSV and JSON), so charts
+//! can be re-made without re-running. Text is laid out and, in PNG, rasterised with the
+//! embedded IPAexGothic font (IPA Font License v1.0, `assets/fonts/`), so Japanese labels
+//! render the same on every machine without a system font; SVG keeps text as text and names
+//! IPAexGothic first, then common Japanese system fonts.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+
+/// The embedded font (IPAexGothic, IPA Font License v1.0; licence in `assets/fonts/`).
+static FONT: &[u8] = include_bytes!("../assets/fonts/ipaexg.ttf");
+
+/// Prefectural offices, drawn on maps for orientation.
+static PREFECTURES: &str = include_str!("../scenarios/common/prefecture_capitals.csv");
+
+const FAMILY: &str = "sans-serif";
+const SVG_FONTS: &str =
+    "IPAexGothic, 'IPAexゴシック', 'Noto Sans CJK JP', 'Hiragino Sans', 'Yu Gothic', Meiryo, sans-serif";
+
+fn register_font() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // The bytes are a valid TrueType font checked by the tests; failure leaves plotters
+        // without a font, which then reports an error per chart.
+        let _ = plotters::style::register_font(FAMILY, FontStyle::Normal, FONT);
+        let _ = plotters::style::register_font(FAMILY, FontStyle::Bold, FONT);
+    });
+}
+
+/// Chart language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    /// Japanese.
+    Ja,
+    /// English.
+    En,
+}
+
+impl Lang {
+    fn t<'a>(self, en: &'a str, ja: &'a str) -> &'a str {
+        match self {
+            Lang::Ja => ja,
+            Lang::En => en,
+        }
+    }
+}
+
+/// One chart: file stem, title, SVG text and PNG bytes.
+#[derive(Debug, Clone)]
+pub struct Chart {
+    /// File stem (`continuity` gives `continuity.svg` and `continuity.png`).
+    pub name: String,
+    /// Title shown on the chart.
+    pub title: String,
+    /// SVG document.
+    pub svg: String,
+    /// PNG image.
+    pub png: Vec<u8>,
+}
+
+/// Names that the CSV files give only as ids (from the scenario, when it can be read).
+#[derive(Debug, Clone, Default)]
+pub struct Names {
+    /// Scenario title (en, ja).
+    pub scenario: (String, String),
+    /// Option id -> (en, ja).
+    pub options: BTreeMap<String, (String, String)>,
+    /// Table 7 event id -> (en, ja).
+    pub events: BTreeMap<String, (String, String)>,
+}
+
+impl Names {
+    /// From a built model.
+    pub fn from_model(m: &crate::model::Model) -> Names {
+        Names {
+            scenario: (m.name_en.clone(), m.name_ja.clone()),
+            options: m
+                .options
+                .iter()
+                .map(|o| (o.id.clone(), (o.name_en.clone(), o.name_ja.clone())))
+                .collect(),
+            events: m
+                .events
+                .iter()
+                .map(|e| (e.id.clone(), (e.name_en.clone(), e.name_ja.clone())))
+                .collect(),
+        }
+    }
+
+    fn option(&self, id: &str, lang: Lang) -> String {
+        id.split('+')
+            .map(|p| {
+                self.options
+                    .get(p)
+                    .map(|(en, ja)| lang.t(en, ja).to_string())
+                    .unwrap_or_else(|| p.to_string())
+            })
+            .collect::<Vec<_>>()
+            .join(" + ")
+    }
+
+    fn event(&self, id: &str, lang: Lang) -> String {
+        self.events
+            .get(id)
+            .map(|(en, ja)| lang.t(en, ja).to_string())
+            .unwrap_or_else(|| id.to_string())
+    }
+}
+
+/// What every chart says in its caption: the scenario, the trials, the seed.
+#[derive(Debug, Clone)]
+struct Context {
+    lang: Lang,
+    caption: String,
+}
+
+type DResult = std::result::Result<(), String>;
+
+fn e<T: std::fmt::Debug>(x: T) -> String {
+    format!("{x:?}")
+}
+
+/// A chart drawn on any backend.
+trait Draw {
+    fn size(&self) -> (u32, u32);
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, ctx: &Context) -> DResult;
+}
+
+fn font(size: u32) -> TextStyle<'static> {
+    (FAMILY, size).into_font().into()
+}
+
+/// Draws the caption at the bottom of the root area and returns the area above it.
+fn with_caption<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    ctx: &Context,
+) -> std::result::Result<DrawingArea<DB, Shift>, String> {
+    root.fill(&WHITE).map_err(e)?;
+    let (w, h) = root.dim_in_pixel();
+    let (top, bottom) = root.split_vertically(h - 34);
+    bottom
+        .draw(&Text::new(
+            ctx.caption.clone(),
+            (w as i32 / 2, 17),
+            font(15)
+                .color(&RGBColor(80, 80, 80))
+                .pos(Pos::new(HPos::Center, VPos::Center)),
+        ))
+        .map_err(e)?;
+    Ok(top)
+}
+
+fn render<D: Draw>(name: &str, title: &str, d: &D, ctx: &Context) -> Result<Chart> {
+    register_font();
+    let (w, h) = d.size();
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
+        d.draw(&root, ctx)
+            .map_err(|m| Error::Run(format!("drawing {name}.svg: {m}")))?;
+        root.present()
+            .map_err(|m| Error::Run(format!("drawing {name}.svg: {m:?}")))?;
+    }
+    let svg = svg.replace(
+        "font-family=\"sans-serif\"",
+        &format!("font-family=\"{SVG_FONTS}\""),
+    );
+    let mut buf = vec![0u8; (w * h * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
+        d.draw(&root, ctx)
+            .map_err(|m| Error::Run(format!("drawing {name}.png: {m}")))?;
+        root.present()
+            .map_err(|m| Error::Run(format!("drawing {name}.png: {m:?}")))?;
+    }
+    let mut png = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut png, w, h);
+        enc.set_color(png::ColorType::Rgb);
+        enc.set_depth(png::BitDepth::Eight);
+        let mut wr = enc
+            .write_header()
+            .map_err(|m| Error::Run(format!("encoding {name}.png: {m}")))?;
+        wr.write_image_data(&buf)
+            .map_err(|m| Error::Run(format!("encoding {name}.png: {m}")))?;
+    }
+    Ok(Chart {
+        name: name.into(),
+        title: title.into(),
+        svg,
+        png,
+    })
+}
+
+/// A probability with its 95 % interval: (estimate, low, high).
+type Interval = (f64, f64, f64);
+/// A labelled bar from one value to another, with an optional interval, in a colour.
+type HBar = (String, f64, f64, Option<(f64, f64)>, RGBColor);
+/// A Table 7 row: backup placement, interconnection placement, events
+/// (text, probability, expected), countermeasures.
+type Table7Line = (String, String, Vec<(String, f64, bool)>, Vec<String>);
+
+const BLUE: RGBColor = RGBColor(31, 119, 180);
+const ORANGE: RGBColor = RGBColor(230, 120, 20);
+const GREEN: RGBColor = RGBColor(44, 150, 44);
+const RED: RGBColor = RGBColor(200, 40, 40);
+const GREY: RGBColor = RGBColor(150, 150, 150);
+
+fn hours_label(h: f64, lang: Lang) -> String {
+    if h >= 24.0 && (h / 24.0).fract() == 0.0 {
+        format!("{}{}", h / 24.0, lang.t(" d", "日"))
+    } else {
+        format!("{h}{}", lang.t(" h", "時間"))
+    }
+}
+
+/// Shortens `text` with an ellipsis to about `px` pixels at font size `size` (CJK
+/// characters take about a full em, others about half).
+fn fit(text: &str, px: f64, size: f64) -> String {
+    let w = |c: char| {
+        if c.is_ascii() {
+            0.55 * size
+        } else {
+            1.0 * size
+        }
+    };
+    let total: f64 = text.chars().map(w).sum();
+    if total <= px {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut acc = size;
+    for c in text.chars() {
+        acc += w(c);
+        if acc > px {
+            break;
+        }
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
+fn read_csv<T: for<'de> Deserialize<'de>>(dir: &Path, name: &str) -> Result<Option<Vec<T>>> {
+    let p = dir.join(name);
+    if !p.exists() {
+        return Ok(None);
+    }
+    let mut r = csv::Reader::from_path(&p)
+        .map_err(|m| Error::Usage(format!("{}: cannot read ({m})", p.display())))?;
+    let mut rows = Vec::new();
+    for (i, row) in r.deserialize().enumerate() {
+        rows.push(row.map_err(|m| {
+            Error::Usage(format!(
+                "{}, row {}: not a bcpsim {name} ({m})",
+                p.display(),
+                i + 2
+            ))
+        })?);
+    }
+    Ok(Some(rows))
+}
+
+// ---------------------------------------------------------------------------------------
+// Rows read back from the results folder.
+// ---------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Deserialize)]
+struct AvailabilityRow {
+    service: String,
+    hours: f64,
+    probability_up: f64,
+    ci_low: f64,
+    ci_high: f64,
+}
+
+/// A row of `ministries.csv`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct MinistryRow {
+    /// Ministry id.
+    pub ministry: String,
+    /// English name.
+    pub name_en: String,
+    /// Japanese name.
+    pub name_ja: String,
+    network_operation: f64,
+    network_operation_ci_low: f64,
+    network_operation_ci_high: f64,
+    gnet_connection: f64,
+    gnet_connection_ci_low: f64,
+    gnet_connection_ci_high: f64,
+    work_from_kansai: f64,
+    work_from_kansai_ci_low: f64,
+    work_from_kansai_ci_high: f64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct RestorationRow {
+    service: String,
+    p_within_rto: f64,
+    ci_low: f64,
+    ci_high: f64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct KansaiTimeRow {
+    hours: f64,
+    ministries: usize,
+    probability: f64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct SiteRow {
+    site: String,
+    lat: f64,
+    lon: f64,
+    p_failed: f64,
+    median_jma: Option<f64>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct RegionOutline {
+    name_en: String,
+    name_ja: String,
+    polygons: Vec<Vec<[f64; 2]>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct CompareRow {
+    option: String,
+    metric: String,
+    difference: f64,
+    diff_ci_low: f64,
+    diff_ci_high: f64,
+    cost: Option<f64>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct SensRow {
+    factor: String,
+    metric: String,
+    low_value: String,
+    high_value: String,
+    baseline: f64,
+    at_low: f64,
+    at_high: f64,
+    swing: f64,
+    swing_ci_low: f64,
+    swing_ci_high: f64,
+    rank: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct FactorRow {
+    factor: String,
+    name_en: String,
+    name_ja: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct Table7Row {
+    backup_server: String,
+    interconnection_point: String,
+    event: String,
+    probability: f64,
+    ci_low: f64,
+    ci_high: f64,
+    expected: bool,
+    countermeasures: String,
+}
+
+// ---------------------------------------------------------------------------------------
+// Continuity curves per ministry (small multiples with 95 % bands).
+// ---------------------------------------------------------------------------------------
+
+struct Continuity {
+    title: String,
+    hours: Vec<f64>,
+    /// Per ministry: name and, per series, (p, low, high) at each checkpoint.
+    panels: Vec<(String, Vec<Vec<Interval>>)>,
+    series: Vec<(String, RGBColor)>,
+}
+
+impl Draw for Continuity {
+    fn size(&self) -> (u32, u32) {
+        (1500, 1180)
+    }
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, ctx: &Context) -> DResult {
+        let lang = ctx.lang;
+        let area = with_caption(root, ctx)?;
+        let (title, rest) = area.split_vertically(100);
+        title
+            .draw(&Text::new(
+                self.title.clone(),
+                (750, 30),
+                font(30).pos(Pos::new(HPos::Center, VPos::Center)),
+            ))
+            .map_err(e)?;
+        // Legend under the title.
+        let mut x = 420;
+        for (name, c) in &self.series {
+            title
+                .draw(&Rectangle::new(
+                    [(x, 64), (x + 40, 80)],
+                    c.mix(0.25).filled(),
+                ))
+                .map_err(e)?;
+            title
+                .draw(&PathElement::new(
+                    vec![(x, 72), (x + 40, 72)],
+                    c.stroke_width(3),
+                ))
+                .map_err(e)?;
+            title
+                .draw(&Text::new(
+                    name.clone(),
+                    (x + 50, 72),
+                    font(19).pos(Pos::new(HPos::Left, VPos::Center)),
+                ))
+                .map_err(e)?;
+            x += 60 + 13 * name.chars().count() as i32 + 90;
+        }
+        let n = self.panels.len().max(1);
+        let cols = 4.min(n);
+        let rows = n.div_ceil(cols);
+        let cells = rest.split_evenly((rows, cols));
+        let last = self.hours.len().saturating_sub(1) as f64;
+        for (cell, (name, series)) in cells.iter().zip(&self.panels) {
+            let mut chart = ChartBuilder::on(cell)
+                .caption(name, font(20))
+                .margin(8)
+                .x_label_area_size(42)
+                .y_label_area_size(54)
+                .build_cartesian_2d(-0.4..last + 0.4, 0.0..1.0)
+                .map_err(e)?;
+            let hours = self.hours.clone();
+            chart
+                .configure_mesh()
+                .x_labels(self.hours.len())
+                .y_labels(6)
+                .x_label_formatter(&|x| {
+                    let i = x.round() as usize;
+                    if (x - x.round()).abs() < 1e-6 && [0, 3, 5, 6, 7, 9].contains(&i) {
+                        hours
+                            .get(i)
+                            .map(|&h| hours_label(h, lang))
+                            .unwrap_or_default()
+                    } else {
+                        String::new()
+                    }
+                })
+                .y_label_formatter(&|y| format!("{y:.1}"))
+                .x_desc(lang.t("after the quake (checkpoints)", "地震後の経過（集計時点）"))
+                .y_desc(lang.t("probability", "確率"))
+                .label_style(font(14))
+                .axis_desc_style(font(15))
+                .light_line_style(WHITE)
+                .draw()
+                .map_err(e)?;
+            for (k, s) in series.iter().enumerate() {
+                let c = self.series[k].1;
+                let mut band: Vec<(f64, f64)> =
+                    s.iter().enumerate().map(|(i, v)| (i as f64, v.2)).collect();
+                band.extend(s.iter().enumerate().rev().map(|(i, v)| (i as f64, v.1)));
+                chart
+                    .draw_series(std::iter::once(Polygon::new(band, c.mix(0.22).filled())))
+                    .map_err(e)?;
+                chart
+                    .draw_series(LineSeries::new(
+                        s.iter().enumerate().map(|(i, v)| (i as f64, v.0)),
+                        c.stroke_width(2),
+                    ))
+                    .map_err(e)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Fan chart of the number of ministries able to work from Kansai.
+// ---------------------------------------------------------------------------------------
+
+struct Fan {
+    title: String,
+    hours: Vec<f64>,
+    ministries: usize,
+    /// Per checkpoint: probabilities of 0..=ministries.
+    dist: Vec<Vec<f64>>,
+}
+
+fn quantile(p: &[f64], q: f64) -> f64 {
+    let mut acc = 0.0;
+    for (k, &x) in p.iter().enumerate() {
+        acc += x;
+        if acc >= q - 1e-9 {
+            return k as f64;
+        }
+    }
+    p.len().saturating_sub(1) as f64
+}
+
+impl Draw for Fan {
+    fn size(&self) -> (u32, u32) {
+        (1400, 820)
+    }
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, ctx: &Context) -> DResult {
+        let lang = ctx.lang;
+        let area = with_caption(root, ctx)?;
+        let last = self.hours.len().saturating_sub(1) as f64;
+        let mut chart = ChartBuilder::on(&area)
+            .caption(&self.title, font(28))
+            .margin(20)
+            .x_label_area_size(70)
+            .y_label_area_size(90)
+            .build_cartesian_2d(-0.2..last + 0.2, 0.0..self.ministries as f64 + 0.5)
+            .map_err(e)?;
+        let hours = self.hours.clone();
+        chart
+            .configure_mesh()
+            .x_labels(self.hours.len())
+            .x_label_formatter(&|x| {
+                let i = x.round() as usize;
+                if (x - x.round()).abs() < 1e-6 {
+                    hours
+                        .get(i)
+                        .map(|&h| hours_label(h, lang))
+                        .unwrap_or_default()
+                } else {
+                    String::new()
+                }
+            })
+            .y_labels(self.ministries + 1)
+            .y_label_formatter(&|y| format!("{y:.0}"))
+            .x_desc(lang.t(
+                "time after the quake (checkpoints, not to scale)",
+                "地震後の経過時間（集計時点、等間隔表示）",
+            ))
+            .y_desc(lang.t(
+                "ministries able to work from Kansai (number)",
+                "関西から業務継続できる府省数",
+            ))
+            .label_style(font(17))
+            .axis_desc_style(font(19))
+            .draw()
+            .map_err(e)?;
+        let q = |lo: f64, hi: f64| -> Vec<(f64, f64)> {
+            let mut v: Vec<(f64, f64)> = self
+                .dist
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (i as f64, quantile(p, hi)))
+                .collect();
+            v.extend(
+                self.dist
+                    .iter()
+                    .enumerate()
+                    .rev()
+                    .map(|(i, p)| (i as f64, quantile(p, lo))),
+            );
+            v
+        };
+        chart
+            .draw_series(std::iter::once(Polygon::new(
+                q(0.05, 0.95),
+                BLUE.mix(0.18).filled(),
+            )))
+            .map_err(e)?
+            .label(lang.t("5–95 % of trials", "試行の5〜95%"))
+            .legend(|(x, y)| {
+                Rectangle::new([(x, y - 7), (x + 30, y + 7)], BLUE.mix(0.18).filled())
+            });
+        chart
+            .draw_series(std::iter::once(Polygon::new(
+                q(0.25, 0.75),
+                BLUE.mix(0.38).filled(),
+            )))
+            .map_err(e)?
+            .label(lang.t("25–75 % of trials", "試行の25〜75%"))
+            .legend(|(x, y)| {
+                Rectangle::new([(x, y - 7), (x + 30, y + 7)], BLUE.mix(0.38).filled())
+            });
+        chart
+            .draw_series(LineSeries::new(
+                self.dist
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (i as f64, quantile(p, 0.5))),
+                BLUE.stroke_width(3),
+            ))
+            .map_err(e)?
+            .label(lang.t("median", "中央値"))
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 30, y)], BLUE.stroke_width(3)));
+        chart
+            .draw_series(LineSeries::new(
+                self.dist.iter().enumerate().map(|(i, p)| {
+                    (
+                        i as f64,
+                        p.iter().enumerate().map(|(k, x)| k as f64 * x).sum::<f64>(),
+                    )
+                }),
+                ORANGE.stroke_width(2),
+            ))
+            .map_err(e)?
+            .label(lang.t("mean", "平均"))
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 30, y)], ORANGE.stroke_width(2)));
+        chart
+            .configure_series_labels()
+            .label_font(font(18))
+            .background_style(WHITE.mix(0.9))
+            .border_style(BLACK)
+            .position(SeriesLabelPosition::UpperLeft)
+            .draw()
+            .map_err(e)?;
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Bars per ministry with 95 % intervals.
+// ---------------------------------------------------------------------------------------
+
+struct Bars {
+    title: String,
+    y_desc: String,
+    names: Vec<String>,
+    /// Per series: name, colour, (p, low, high) per ministry.
+    series: Vec<(String, RGBColor, Vec<Interval>)>,
+}
+
+impl Draw for Bars {
+    fn size(&self) -> (u32, u32) {
+        (1500, 860)
+    }
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, ctx: &Context) -> DResult {
+        let area = with_caption(root, ctx)?;
+        let n = self.names.len();
+        let mut chart = ChartBuilder::on(&area)
+            .caption(&self.title, font(28))
+            .margin(20)
+            .x_label_area_size(150)
+            .y_label_area_size(90)
+            .build_cartesian_2d(-0.5..n as f64 - 0.5, 0.0..1.05)
+            .map_err(e)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_labels(0)
+            .y_labels(11)
+            .y_label_formatter(&|y| format!("{y:.1}"))
+            .y_desc(self.y_desc.clone())
+            .x_desc(ctx.lang.t("ministry", "府省"))
+            .label_style(font(17))
+            .axis_desc_style(font(19))
+            .draw()
+            .map_err(e)?;
+        let k = self.series.len() as f64;
+        let w = 0.8 / k;
+        for (j, (name, c, vals)) in self.series.iter().enumerate() {
+            let off = -0.4 + w * j as f64;
+            let c = *c;
+            chart
+                .draw_series(vals.iter().enumerate().map(|(i, v)| {
+                    let x0 = i as f64 + off;
+                    Rectangle::new([(x0, 0.0), (x0 + w * 0.92, v.0)], c.filled())
+                }))
+                .map_err(e)?
+                .label(name.clone())
+                .legend(move |(x, y)| Rectangle::new([(x, y - 7), (x + 24, y + 7)], c.filled()));
+            for (i, v) in vals.iter().enumerate() {
+                let xm = i as f64 + off + w * 0.46;
+                let d = w * 0.2;
+                chart
+                    .draw_series(std::iter::once(PathElement::new(
+                        vec![
+                            (xm - d, v.1),
+                            (xm + d, v.1),
+                            (xm, v.1),
+                            (xm, v.2),
+                            (xm - d, v.2),
+                            (xm + d, v.2),
+                        ],
+                        BLACK.stroke_width(1),
+                    )))
+                    .map_err(e)?;
+            }
+        }
+        chart
+            .configure_series_labels()
+            .label_font(font(18))
+            .background_style(WHITE.mix(0.9))
+            .border_style(BLACK)
+            .position(SeriesLabelPosition::UpperRight)
+            .draw()
+            .map_err(e)?;
+        // Ministry names under the axis, rotated so long names fit.
+        for (i, name) in self.names.iter().enumerate() {
+            let (px, py) = chart.backend_coord(&(i as f64, 0.0));
+            area.draw(&Text::new(
+                name.clone(),
+                (px, py + 14),
+                font(17)
+                    .transform(FontTransform::Rotate270)
+                    .pos(Pos::new(HPos::Right, VPos::Center)),
+            ))
+            .map_err(e)?;
+        }
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Map: regions, prefectural offices, sites with failure frequency (and intensity).
+// ---------------------------------------------------------------------------------------
+
+struct MapChart {
+    title: String,
+    regions: Vec<RegionOutline>,
+    /// Groups of sites at (nearly) the same place: lon, lat, max p_failed, median JMA,
+    /// label.
+    points: Vec<(f64, f64, f64, Option<f64>, String)>,
+    prefectures: Vec<(f64, f64)>,
+}
+
+fn heat(p: f64) -> RGBColor {
+    // White-yellow-red scale for a probability.
+    let p = p.clamp(0.0, 1.0);
+    if p < 0.5 {
+        let t = p / 0.5;
+        RGBColor(255, (255.0 - 55.0 * t) as u8, (220.0 - 200.0 * t) as u8)
+    } else {
+        let t = (p - 0.5) / 0.5;
+        RGBColor((255.0 - 75.0 * t) as u8, (200.0 - 190.0 * t) as u8, 20)
+    }
+}
+
+impl Draw for MapChart {
+    fn size(&self) -> (u32, u32) {
+        (1370, 1060)
+    }
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, ctx: &Context) -> DResult {
+        let lang = ctx.lang;
+        let area = with_caption(root, ctx)?;
+        let (map, side) = area.split_horizontally(1050);
+        // Longitude degrees are shorter than latitude degrees at 36° N (cos 36° = 0.81):
+        // about 930 px for 16° of longitude and 850 px for 11° of latitude.
+        let mut chart = ChartBuilder::on(&map)
+            .caption(&self.title, font(26))
+            .margin(16)
+            .x_label_area_size(60)
+            .y_label_area_size(70)
+            .build_cartesian_2d(129.5..145.5, 31.0..42.0)
+            .map_err(e)?;
+        chart
+            .configure_mesh()
+            .x_labels(8)
+            .y_labels(8)
+            .x_label_formatter(&|x| format!("{x:.0}°E"))
+            .y_label_formatter(&|y| format!("{y:.0}°N"))
+            .x_desc(lang.t("longitude", "経度"))
+            .y_desc(lang.t("latitude", "緯度"))
+            .label_style(font(15))
+            .axis_desc_style(font(17))
+            .light_line_style(RGBColor(235, 235, 235))
+            .draw()
+            .map_err(e)?;
+        let fills = [RGBColor(120, 160, 230), RGBColor(120, 200, 140), GREY];
+        for (i, r) in self
+            .regions
+            .iter()
+            .filter(|r| !r.polygons.is_empty())
+            .enumerate()
+        {
+            let c = fills[i % fills.len()];
+            for (k, ring) in r.polygons.iter().enumerate() {
+                let pts: Vec<(f64, f64)> = ring.iter().map(|p| (p[0], p[1])).collect();
+                chart
+                    .draw_series(std::iter::once(Polygon::new(
+                        pts.clone(),
+                        c.mix(0.35).filled(),
+                    )))
+                    .map_err(e)?;
+                let s = chart
+                    .draw_series(std::iter::once(PathElement::new(pts, c.stroke_width(1))))
+                    .map_err(e)?;
+                if k == 0 {
+                    let name = lang.t(&r.name_en, &r.name_ja).to_string();
+                    s.label(name).legend(move |(x, y)| {
+                        Rectangle::new([(x, y - 7), (x + 24, y + 7)], c.mix(0.35).filled())
+                    });
+                }
+            }
+        }
+        chart
+            .draw_series(
+                self.prefectures
+                    .iter()
+                    .map(|&(lon, lat)| Circle::new((lon, lat), 3, GREY.filled())),
+            )
+            .map_err(e)?
+            .label(lang.t(
+                "prefectural office (orientation)",
+                "都道府県庁（位置の目安）",
+            ))
+            .legend(|(x, y)| Circle::new((x + 12, y), 3, GREY.filled()));
+        let mut placed: Vec<(i32, i32)> = Vec::new();
+        let mut order: Vec<&(f64, f64, f64, Option<f64>, String)> = self.points.iter().collect();
+        order.sort_by(|a, b| b.1.total_cmp(&a.1));
+        for (lon, lat, p, jma, label) in order {
+            chart
+                .draw_series(std::iter::once(Circle::new(
+                    (*lon, *lat),
+                    11,
+                    heat(*p).filled(),
+                )))
+                .map_err(e)?;
+            chart
+                .draw_series(std::iter::once(Circle::new(
+                    (*lon, *lat),
+                    11,
+                    BLACK.stroke_width(1),
+                )))
+                .map_err(e)?;
+            let text = match jma {
+                Some(j) => format!(
+                    "{label} {:.0}% / {}{j:.1}",
+                    p * 100.0,
+                    lang.t("JMA ", "震度")
+                ),
+                None => format!("{label} {:.0}%", p * 100.0),
+            };
+            let (px, py) = chart.backend_coord(&(*lon, *lat));
+            // Labels of nearby markers are pushed down until they no longer overlap.
+            let mut ly = py;
+            while placed
+                .iter()
+                .any(|&(x, y)| (x - px).abs() < 330 && (y - ly).abs() < 20)
+            {
+                ly += 20;
+            }
+            placed.push((px, ly));
+            if ly != py {
+                map.draw(&PathElement::new(
+                    vec![(px + 8, py + 8), (px + 15, ly)],
+                    BLACK.stroke_width(1),
+                ))
+                .map_err(e)?;
+            }
+            map.draw(&Text::new(
+                text,
+                (px + 17, ly),
+                font(15).pos(Pos::new(HPos::Left, VPos::Center)),
+            ))
+            .map_err(e)?;
+        }
+        chart
+            .configure_series_labels()
+            .label_font(font(16))
+            .background_style(WHITE.mix(0.9))
+            .border_style(BLACK)
+            .position(SeriesLabelPosition::LowerRight)
+            .draw()
+            .map_err(e)?;
+        // Colour scale of the failure frequency.
+        side.draw(&Text::new(
+            lang.t("sites: failed at the quake", "拠点：地震直後に被災")
+                .to_string(),
+            (10, 90),
+            font(17),
+        ))
+        .map_err(e)?;
+        side.draw(&Text::new(
+            lang.t("(share of trials)", "（試行に占める割合）")
+                .to_string(),
+            (10, 114),
+            font(15),
+        ))
+        .map_err(e)?;
+        for k in 0..=10 {
+            let p = k as f64 / 10.0;
+            let y = 150 + (10 - k) * 36;
+            side.draw(&Rectangle::new([(20, y), (60, y + 34)], heat(p).filled()))
+                .map_err(e)?;
+            side.draw(&Text::new(
+                format!("{:.0}%", p * 100.0),
+                (70, y + 17),
+                font(15).pos(Pos::new(HPos::Left, VPos::Center)),
+            ))
+            .map_err(e)?;
+        }
+        if self.points.iter().any(|p| p.3.is_some()) {
+            side.draw(&Text::new(
+                lang.t("label: failed % /", "表示：被災率 /").to_string(),
+                (10, 570),
+                font(15),
+            ))
+            .map_err(e)?;
+            side.draw(&Text::new(
+                lang.t("median JMA intensity", "震度（中央値）").to_string(),
+                (10, 592),
+                font(15),
+            ))
+            .map_err(e)?;
+        }
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Horizontal interval bars: countermeasure gains and the tornado chart.
+// ---------------------------------------------------------------------------------------
+
+struct HBars {
+    title: String,
+    x_desc: String,
+    /// Label, bar from, bar to, interval (low, high) of the difference, colour.
+    rows: Vec<HBar>,
+    /// Reference line (the baseline) and its legend text.
+    reference: Option<(f64, String)>,
+    legend: Vec<(String, RGBColor)>,
+    note: Option<String>,
+}
+
+impl Draw for HBars {
+    fn size(&self) -> (u32, u32) {
+        (1500, (290 + 46 * self.rows.len().max(2)) as u32)
+    }
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, ctx: &Context) -> DResult {
+        let area = with_caption(root, ctx)?;
+        let n = self.rows.len().max(1);
+        let mut lo = self.reference.as_ref().map(|r| r.0).unwrap_or(0.0);
+        let mut hi = lo;
+        for r in &self.rows {
+            lo = lo.min(r.1).min(r.2);
+            hi = hi.max(r.1).max(r.2);
+            if let Some((a, b)) = r.3 {
+                lo = lo.min(a);
+                hi = hi.max(b);
+            }
+        }
+        let pad = ((hi - lo) * 0.08).max(0.01);
+        let (w, _) = area.dim_in_pixel();
+        let (head, area) = area.split_vertically(if self.note.is_some() { 92 } else { 60 });
+        head.draw(&Text::new(
+            self.title.clone(),
+            (w as i32 / 2, 30),
+            font(26).pos(Pos::new(HPos::Center, VPos::Center)),
+        ))
+        .map_err(e)?;
+        if let Some(note) = &self.note {
+            head.draw(&Text::new(
+                note.clone(),
+                (w as i32 / 2, 72),
+                font(16).pos(Pos::new(HPos::Center, VPos::Center)),
+            ))
+            .map_err(e)?;
+        }
+        let mut chart = ChartBuilder::on(&area)
+            .margin(20)
+            .margin_left(560)
+            .x_label_area_size(70)
+            .y_label_area_size(10)
+            .build_cartesian_2d(lo - pad..hi + pad, -0.6..n as f64 - 0.4)
+            .map_err(e)?;
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .y_labels(0)
+            .x_labels(9)
+            .x_desc(self.x_desc.clone())
+            .label_style(font(16))
+            .axis_desc_style(font(18))
+            .draw()
+            .map_err(e)?;
+        for (i, (label, a, b, ci, c)) in self.rows.iter().enumerate() {
+            // First row at the top.
+            let y = (n - 1 - i) as f64;
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(a.min(*b), y - 0.32), (a.max(*b), y + 0.32)],
+                    c.filled(),
+                )))
+                .map_err(e)?;
+            if let Some((l, h)) = ci {
+                chart
+                    .draw_series(std::iter::once(PathElement::new(
+                        vec![
+                            (*l, y - 0.15),
+                            (*l, y + 0.15),
+                            (*l, y),
+                            (*h, y),
+                            (*h, y - 0.15),
+                            (*h, y + 0.15),
+                        ],
+                        BLACK.stroke_width(2),
+                    )))
+                    .map_err(e)?;
+            }
+            // Backend coordinates are absolute: draw on the root area.
+            let (px, py) = chart.backend_coord(&(lo - pad, y));
+            root.draw(&Text::new(
+                label.clone(),
+                (px - 12, py),
+                font(16).pos(Pos::new(HPos::Right, VPos::Center)),
+            ))
+            .map_err(e)?;
+        }
+        if let Some((x, name)) = &self.reference {
+            chart
+                .draw_series(std::iter::once(PathElement::new(
+                    vec![(*x, -0.6), (*x, n as f64 - 0.4)],
+                    BLACK.stroke_width(2),
+                )))
+                .map_err(e)?
+                .label(name.clone())
+                .legend(|(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 24, y)], BLACK.stroke_width(2))
+                });
+        }
+        for (name, c) in &self.legend {
+            let c = *c;
+            chart
+                .draw_series(std::iter::empty::<Rectangle<(f64, f64)>>())
+                .map_err(e)?
+                .label(name.clone())
+                .legend(move |(x, y)| Rectangle::new([(x, y - 7), (x + 24, y + 7)], c.filled()));
+        }
+        if self.reference.is_some() || !self.legend.is_empty() {
+            chart
+                .configure_series_labels()
+                .label_font(font(16))
+                .background_style(WHITE.mix(0.9))
+                .border_style(BLACK)
+                .position(SeriesLabelPosition::LowerRight)
+                .draw()
+                .map_err(e)?;
+        }
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Cost against gain.
+// ---------------------------------------------------------------------------------------
+
+struct CostGain {
+    title: String,
+    x_desc: String,
+    y_desc: String,
+    /// Label, cost, gain, interval.
+    points: Vec<(String, f64, f64, f64, f64)>,
+}
+
+impl Draw for CostGain {
+    fn size(&self) -> (u32, u32) {
+        (1300, 820)
+    }
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, ctx: &Context) -> DResult {
+        let area = with_caption(root, ctx)?;
+        let xmax = self.points.iter().map(|p| p.1).fold(0.0, f64::max) * 1.25 + 1e-9;
+        let ymin = self.points.iter().map(|p| p.3).fold(0.0, f64::min);
+        let ymax = self.points.iter().map(|p| p.4).fold(0.0, f64::max) * 1.15 + 1e-9;
+        let mut chart = ChartBuilder::on(&area)
+            .caption(&self.title, font(26))
+            .margin(20)
+            .x_label_area_size(70)
+            .y_label_area_size(90)
+            .build_cartesian_2d(0.0..xmax, ymin..ymax)
+            .map_err(e)?;
+        chart
+            .configure_mesh()
+            .x_desc(self.x_desc.clone())
+            .y_desc(self.y_desc.clone())
+            .label_style(font(16))
+            .axis_desc_style(font(18))
+            .draw()
+            .map_err(e)?;
+        for (label, c, g, l, h) in &self.points {
+            chart
+                .draw_series(std::iter::once(PathElement::new(
+                    vec![(*c, *l), (*c, *h)],
+                    BLACK.stroke_width(2),
+                )))
+                .map_err(e)?;
+            chart
+                .draw_series(std::iter::once(Circle::new((*c, *g), 7, BLUE.filled())))
+                .map_err(e)?;
+            let (px, py) = chart.backend_coord(&(*c, *g));
+            area.draw(&Text::new(
+                label.clone(),
+                (px + 12, py),
+                font(15).pos(Pos::new(HPos::Left, VPos::Center)),
+            ))
+            .map_err(e)?;
+        }
+        chart
+            .draw_series(std::iter::once(Circle::new((0.0, ymin), 0, BLUE.filled())))
+            .map_err(e)?
+            .label(ctx.lang.t("gain with 95 % interval", "改善（95%区間）"))
+            .legend(|(x, y)| Circle::new((x + 12, y), 6, BLUE.filled()));
+        chart
+            .configure_series_labels()
+            .label_font(font(16))
+            .background_style(WHITE.mix(0.9))
+            .border_style(BLACK)
+            .position(SeriesLabelPosition::UpperLeft)
+            .draw()
+            .map_err(e)?;
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Table 7 as a figure.
+// ---------------------------------------------------------------------------------------
+
+struct Table7Fig {
+    title: String,
+    header: [String; 4],
+    /// Per placement: backup, interconnection, events (text, probability, expected),
+    /// countermeasures.
+    rows: Vec<Table7Line>,
+}
+
+impl Draw for Table7Fig {
+    fn size(&self) -> (u32, u32) {
+        let lines: usize = self
+            .rows
+            .iter()
+            .map(|r| r.2.len().max(r.3.len()).max(1))
+            .sum();
+        (1600, (230 + 40 * lines + 20 * self.rows.len()) as u32)
+    }
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, ctx: &Context) -> DResult {
+        let area = with_caption(root, ctx)?;
+        area.draw(&Text::new(
+            self.title.clone(),
+            (800, 36),
+            font(28).pos(Pos::new(HPos::Center, VPos::Center)),
+        ))
+        .map_err(e)?;
+        let cols = [30, 230, 430, 1080, 1570];
+        let mut y = 80;
+        let head = RGBColor(225, 232, 245);
+        area.draw(&Rectangle::new(
+            [(cols[0], y), (cols[4], y + 56)],
+            head.filled(),
+        ))
+        .map_err(e)?;
+        for (k, h) in self.header.iter().enumerate() {
+            // Headers may have two lines (`\n`) to fit their column.
+            let lines: Vec<&str> = h.lines().collect();
+            for (j, l) in lines.iter().enumerate() {
+                let dy = if lines.len() == 1 {
+                    28
+                } else {
+                    17 + 22 * j as i32
+                };
+                area.draw(&Text::new(
+                    l.to_string(),
+                    (cols[k] + 10, y + dy),
+                    font(17).pos(Pos::new(HPos::Left, VPos::Center)),
+                ))
+                .map_err(e)?;
+            }
+        }
+        y += 56;
+        for (b, ic, events, cms) in &self.rows {
+            let lines = events.len().max(cms.len()).max(1) as i32;
+            let h = 40 * lines + 20;
+            area.draw(&Rectangle::new(
+                [(cols[0], y), (cols[4], y + h)],
+                BLACK.stroke_width(1),
+            ))
+            .map_err(e)?;
+            for &x in &cols[1..4] {
+                area.draw(&PathElement::new(
+                    vec![(x, y), (x, y + h)],
+                    BLACK.stroke_width(1),
+                ))
+                .map_err(e)?;
+            }
+            area.draw(&Text::new(
+                b.clone(),
+                (cols[0] + 10, y + 30),
+                font(18).pos(Pos::new(HPos::Left, VPos::Center)),
+            ))
+            .map_err(e)?;
+            area.draw(&Text::new(
+                ic.clone(),
+                (cols[1] + 10, y + 30),
+                font(18).pos(Pos::new(HPos::Left, VPos::Center)),
+            ))
+            .map_err(e)?;
+            for (i, (text, p, expected)) in events.iter().enumerate() {
+                let yy = y + 30 + 40 * i as i32;
+                // A bar shows the probability; red when expected.
+                let c = if *expected { RED } else { GREY };
+                area.draw(&Rectangle::new(
+                    [
+                        (cols[2] + 10, yy - 12),
+                        (cols[2] + 10 + (90.0 * p) as i32, yy + 12),
+                    ],
+                    c.mix(0.6).filled(),
+                ))
+                .map_err(e)?;
+                area.draw(&Rectangle::new(
+                    [(cols[2] + 10, yy - 12), (cols[2] + 100, yy + 12)],
+                    BLACK.stroke_width(1),
+                ))
+                .map_err(e)?;
+                area.draw(&Text::new(
+                    format!("{p:.2}  {text}"),
+                    (cols[2] + 110, yy),
+                    font(16).pos(Pos::new(HPos::Left, VPos::Center)),
+                ))
+                .map_err(e)?;
+            }
+            for (i, cm) in cms.iter().enumerate() {
+                area.draw(&Text::new(
+                    cm.clone(),
+                    (cols[3] + 10, y + 30 + 40 * i as i32),
+                    font(16).pos(Pos::new(HPos::Left, VPos::Center)),
+                ))
+                .map_err(e)?;
+            }
+            y += h;
+        }
+        let note = ctx.lang.t(
+            "Bars: probability of the event (red: expected, at or above the threshold; grey: below).",
+            "棒：事態の確率（赤：閾値以上で想定される事態、灰：閾値未満）。",
+        );
+        area.draw(&Text::new(note.to_string(), (cols[0], y + 26), font(15)))
+            .map_err(e)?;
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Making every chart a folder supports.
+// ---------------------------------------------------------------------------------------
+
+/// What a results folder's manifest says about the run (for captions).
+#[derive(Debug, Clone, Deserialize)]
+pub struct ManifestInfo {
+    /// Command that wrote the folder.
+    pub command: String,
+    /// Scenario file.
+    pub scenario: String,
+    /// Scenario id.
+    pub scenario_id: String,
+    /// SHA-256 of the scenario files.
+    #[serde(default)]
+    pub scenario_sha256: String,
+    /// Seed.
+    pub seed: u64,
+    /// Trials.
+    pub trials: u64,
+    /// Options applied.
+    #[serde(default)]
+    pub options: Vec<String>,
+}
+
+/// Reads `manifest.json` of a results folder.
+pub fn read_manifest(dir: &Path) -> Result<ManifestInfo> {
+    let p = dir.join("manifest.json");
+    let text = std::fs::read_to_string(&p).map_err(|m| {
+        Error::Usage(format!(
+            "{}: no manifest.json ({m}); give a folder written by bcpsim run, merge, compare, sensitivity or table7",
+            dir.display()
+        ))
+    })?;
+    serde_json::from_str(&text).map_err(|m| {
+        Error::Input(Box::new(crate::error::InputError {
+            file: p.clone(),
+            line: m.line(),
+            column: m.column(),
+            message: format!("not a bcpsim manifest: {m}"),
+            hint: None,
+        }))
+    })
+}
+
+fn context(m: &ManifestInfo, names: &Names, lang: Lang) -> Context {
+    let title = match lang {
+        Lang::Ja if !names.scenario.1.is_empty() => names.scenario.1.clone(),
+        Lang::En if !names.scenario.0.is_empty() => names.scenario.0.clone(),
+        _ => m.scenario_id.clone(),
+    };
+    let opts = if m.options.is_empty() || m.command == "compare" {
+        String::new()
+    } else {
+        format!(
+            "{}{}",
+            lang.t(" / options: ", "　／　対策: "),
+            m.options.join(", ")
+        )
+    };
+    Context {
+        lang,
+        caption: format!(
+            "{title}　({}{}{}{}{opts}, bcpsim {})",
+            lang.t("", ""),
+            m.trials,
+            lang.t(" trials, seed ", " 試行, 乱数シード "),
+            m.seed,
+            env!("CARGO_PKG_VERSION")
+        ),
+    }
+}
+
+fn checkpoint_index(hours: &[f64], h: f64) -> Option<usize> {
+    hours.iter().position(|&x| (x - h).abs() < 1e-9)
+}
+
+/// Makes every chart that the files in `dir` support.
+pub fn make_all(dir: &Path, names: &Names, lang: Lang) -> Result<Vec<Chart>> {
+    let manifest = read_manifest(dir)?;
+    let ctx = context(&manifest, names, lang);
+    let mut out = Vec::new();
+    let ministries: Option<Vec<MinistryRow>> = read_csv(dir, "ministries.csv")?;
+    let mname = |m: &MinistryRow| lang.t(&m.name_en, &m.name_ja).to_string();
+    let short = |m: &MinistryRow| match lang {
+        Lang::Ja => m.name_ja.clone(),
+        Lang::En => m.ministry.to_uppercase(),
+    };
+    // Continuity curves.
+    if let (Some(avail), Some(ms)) = (
+        read_csv::<AvailabilityRow>(dir, "availability.csv")?,
+        ministries.as_ref(),
+    ) {
+        let mut hours: Vec<f64> = Vec::new();
+        for r in &avail {
+            if checkpoint_index(&hours, r.hours).is_none() {
+                hours.push(r.hours);
+            }
+        }
+        let get = |svc: &str| -> Vec<(f64, f64, f64)> {
+            let mut v = vec![(0.0, 0.0, 0.0); hours.len()];
+            for r in avail.iter().filter(|r| r.service == svc) {
+                if let Some(k) = checkpoint_index(&hours, r.hours) {
+                    v[k] = (r.probability_up, r.ci_low, r.ci_high);
+                }
+            }
+            v
+        };
+        let panels = ms
+            .iter()
+            .map(|m| {
+                (
+                    mname(m),
+                    vec![
+                        get(&format!("{}.work_from_kansai", m.ministry)),
+                        get(&format!("{}.gnet_connection", m.ministry)),
+                    ],
+                )
+            })
+            .collect();
+        let title = lang
+            .t(
+                "Continuity over 30 days: probability each ministry can work from Kansai (95 % bands)",
+                "30日間の業務継続：各府省が関西から業務継続できる確率（95%区間の帯）",
+            )
+            .to_string();
+        let d = Continuity {
+            title: title.clone(),
+            hours: hours.clone(),
+            panels,
+            series: vec![
+                (lang.t("work from Kansai", "関西から業務継続").into(), BLUE),
+                (
+                    lang.t("connection to G-net", "政府共通NWへの接続").into(),
+                    ORANGE,
+                ),
+            ],
+        };
+        out.push(render("continuity", &title, &d, &ctx)?);
+    }
+    // Fan chart.
+    if let Some(rows) = read_csv::<KansaiTimeRow>(dir, "kansai_over_time.csv")? {
+        let mut hours: Vec<f64> = Vec::new();
+        let max = rows.iter().map(|r| r.ministries).max().unwrap_or(0);
+        let mut dist: Vec<Vec<f64>> = Vec::new();
+        for r in &rows {
+            let k = match checkpoint_index(&hours, r.hours) {
+                Some(k) => k,
+                None => {
+                    hours.push(r.hours);
+                    dist.push(vec![0.0; max + 1]);
+                    hours.len() - 1
+                }
+            };
+            dist[k][r.ministries] = r.probability;
+        }
+        let title = lang
+            .t(
+                "Number of ministries able to work from Kansai over time (spread over trials)",
+                "関西から業務継続できる府省数の推移（試行間のばらつき）",
+            )
+            .to_string();
+        let d = Fan {
+            title: title.clone(),
+            hours,
+            ministries: max,
+            dist,
+        };
+        out.push(render("kansai_fan", &title, &d, &ctx)?);
+    }
+    // Bars per ministry right after the quake, and within the RTO.
+    if let Some(ms) = ministries.as_ref() {
+        let title = lang
+            .t(
+                "Each ministry right after the quake (damage only), with 95 % intervals",
+                "地震直後の各府省（被害のみ）と95%信頼区間",
+            )
+            .to_string();
+        let d = Bars {
+            title: title.clone(),
+            y_desc: lang.t("probability", "確率").into(),
+            names: ms.iter().map(short).collect(),
+            series: vec![
+                (
+                    lang.t("network operation", "府省内NWの運用").into(),
+                    GREEN,
+                    ms.iter()
+                        .map(|m| {
+                            (
+                                m.network_operation,
+                                m.network_operation_ci_low,
+                                m.network_operation_ci_high,
+                            )
+                        })
+                        .collect(),
+                ),
+                (
+                    lang.t("connection to G-net", "政府共通NWへの接続").into(),
+                    ORANGE,
+                    ms.iter()
+                        .map(|m| {
+                            (
+                                m.gnet_connection,
+                                m.gnet_connection_ci_low,
+                                m.gnet_connection_ci_high,
+                            )
+                        })
+                        .collect(),
+                ),
+                (
+                    lang.t("work from Kansai", "関西から業務継続").into(),
+                    BLUE,
+                    ms.iter()
+                        .map(|m| {
+                            (
+                                m.work_from_kansai,
+                                m.work_from_kansai_ci_low,
+                                m.work_from_kansai_ci_high,
+                            )
+                        })
+                        .collect(),
+                ),
+            ],
+        };
+        out.push(render("ministries_at_quake", &title, &d, &ctx)?);
+        if let Some(rest) = read_csv::<RestorationRow>(dir, "restoration.csv")? {
+            let get = |svc: String| {
+                rest.iter()
+                    .find(|r| r.service == svc)
+                    .map(|r| (r.p_within_rto, r.ci_low, r.ci_high))
+                    .unwrap_or((0.0, 0.0, 0.0))
+            };
+            let title = lang
+                .t(
+                    "Each ministry restored within its recovery-time objective, with 95 % intervals",
+                    "目標復旧時間内に復旧する確率（各府省、95%信頼区間）",
+                )
+                .to_string();
+            let d = Bars {
+                title: title.clone(),
+                y_desc: lang
+                    .t(
+                        "probability of meeting the RTO",
+                        "目標復旧時間内に復旧する確率",
+                    )
+                    .into(),
+                names: ms.iter().map(short).collect(),
+                series: vec![
+                    (
+                        lang.t("network operation", "府省内NWの運用").into(),
+                        GREEN,
+                        ms.iter()
+                            .map(|m| get(format!("{}.network_operation", m.ministry)))
+                            .collect(),
+                    ),
+                    (
+                        lang.t("connection to G-net", "政府共通NWへの接続").into(),
+                        ORANGE,
+                        ms.iter()
+                            .map(|m| get(format!("{}.gnet_connection", m.ministry)))
+                            .collect(),
+                    ),
+                    (
+                        lang.t("work from Kansai", "関西から業務継続").into(),
+                        BLUE,
+                        ms.iter()
+                            .map(|m| get(format!("{}.work_from_kansai", m.ministry)))
+                            .collect(),
+                    ),
+                ],
+            };
+            out.push(render("ministries_within_rto", &title, &d, &ctx)?);
+        }
+    }
+    // Map.
+    if let Some(sites) = read_csv::<SiteRow>(dir, "site_failures.csv")? {
+        let regions: Vec<RegionOutline> = match std::fs::read_to_string(dir.join("regions.json")) {
+            Ok(t) => serde_json::from_str(&t).map_err(|m| {
+                Error::Usage(format!(
+                    "{}: not a bcpsim regions.json ({m})",
+                    dir.join("regions.json").display()
+                ))
+            })?,
+            Err(_) => Vec::new(),
+        };
+        // Sites within about 10 km share one marker (the worst of them is shown).
+        let mut points: Vec<(f64, f64, f64, Option<f64>, String)> = Vec::new();
+        for s in &sites {
+            match points
+                .iter_mut()
+                .find(|p| (p.0 - s.lon).abs() < 0.1 && (p.1 - s.lat).abs() < 0.1)
+            {
+                Some(p) => {
+                    p.2 = p.2.max(s.p_failed);
+                    p.3 = match (p.3, s.median_jma) {
+                        (Some(a), Some(b)) => Some(a.max(b)),
+                        (a, b) => a.or(b),
+                    };
+                    p.4 = format!("{}, {}", p.4, s.site);
+                }
+                None => points.push((s.lon, s.lat, s.p_failed, s.median_jma, s.site.clone())),
+            }
+        }
+        // Long lists of co-located sites are shortened to the first and a count.
+        for p in points.iter_mut() {
+            let parts: Vec<&str> = p.4.split(", ").collect();
+            if parts.len() > 2 {
+                p.4 = format!(
+                    "{} {}{}",
+                    parts[0],
+                    lang.t("+", "ほか"),
+                    format_args!("{}{}", parts.len() - 1, lang.t(" sites", "拠点"))
+                );
+            }
+        }
+        let prefectures = PREFECTURES
+            .lines()
+            .skip(1)
+            .filter_map(|l| {
+                let f: Vec<&str> = l.split(',').collect();
+                Some((f.get(4)?.parse().ok()?, f.get(3)?.parse().ok()?))
+            })
+            .collect();
+        let title = lang
+            .t(
+                "Sites: how often something there failed at the quake",
+                "拠点の地図：地震直後に被災した試行の割合",
+            )
+            .to_string();
+        let d = MapChart {
+            title: title.clone(),
+            regions,
+            points,
+            prefectures,
+        };
+        out.push(render("map", &title, &d, &ctx)?);
+    }
+    // Countermeasure comparison.
+    if let Some(rows) = read_csv::<CompareRow>(dir, "compare.csv")? {
+        for (metric, file, en, ja) in [
+            (
+                "ministries_working_from_kansai",
+                "compare",
+                "Gain of each countermeasure: ministries able to work from Kansai right after the quake",
+                "対策の効果：地震直後に関西から業務継続できる府省数の増加",
+            ),
+            (
+                "ministries_working_from_kansai_within_rto",
+                "compare_within_rto",
+                "Gain of each countermeasure: ministries working from Kansai within their RTO",
+                "対策の効果：目標復旧時間内に関西から業務継続できる府省数の増加",
+            ),
+        ] {
+            let mut sel: Vec<&CompareRow> = rows.iter().filter(|r| r.metric == metric).collect();
+            if sel.is_empty() {
+                continue;
+            }
+            sel.sort_by(|a, b| b.difference.total_cmp(&a.difference));
+            let d = HBars {
+                title: lang.t(en, ja).into(),
+                x_desc: lang
+                    .t(
+                        "paired difference against the baseline (ministries; bar: mean, whisker: 95 % interval)",
+                        "基準との対応のある差（府省数。棒：平均、ひげ：95%区間）",
+                    )
+                    .into(),
+                rows: sel
+                    .iter()
+                    .map(|r| {
+                        let noise = r.diff_ci_low <= 0.0 && r.diff_ci_high >= 0.0;
+                        // Combinations by ids (short); single options by name.
+                        let label = if r.option.contains('+') {
+                            r.option.replace('+', " + ")
+                        } else {
+                            names.option(&r.option, lang)
+                        };
+                        (
+                            fit(&label, 530.0, 16.0),
+                            0.0,
+                            r.difference,
+                            Some((r.diff_ci_low, r.diff_ci_high)),
+                            if noise { GREY } else { BLUE },
+                        )
+                    })
+                    .collect(),
+                reference: Some((0.0, lang.t("no change", "変化なし").into())),
+                legend: vec![
+                    (lang.t("gain (interval excludes 0)", "改善（区間が0を含まない）").into(), BLUE),
+                    (lang.t("within noise", "誤差の範囲").into(), GREY),
+                ],
+                note: None,
+            };
+            out.push(render(file, lang.t(en, ja), &d, &ctx)?);
+            let costed: Vec<&&CompareRow> = sel.iter().filter(|r| r.cost.is_some()).collect();
+            if metric == "ministries_working_from_kansai" && !costed.is_empty() {
+                let title = lang
+                    .t("Cost against gain of the countermeasures", "対策の費用と効果")
+                    .to_string();
+                let d = CostGain {
+                    title: title.clone(),
+                    x_desc: lang.t("cost (scenario's cost unit)", "費用（シナリオの単位）").into(),
+                    y_desc: lang
+                        .t("gain (ministries working from Kansai)", "効果（関西から業務継続できる府省数）")
+                        .into(),
+                    points: costed
+                        .iter()
+                        .map(|r| {
+                            (
+                                names.option(&r.option, lang),
+                                r.cost.unwrap_or(0.0),
+                                r.difference,
+                                r.diff_ci_low,
+                                r.diff_ci_high,
+                            )
+                        })
+                        .collect(),
+                };
+                out.push(render("cost_gain", &title, &d, &ctx)?);
+            }
+        }
+    }
+    // Tornado charts.
+    if let Some(rows) = read_csv::<SensRow>(dir, "sensitivity.csv")? {
+        let factors: Vec<FactorRow> = read_csv(dir, "factors.csv")?.unwrap_or_default();
+        let fname = |id: &str| {
+            factors
+                .iter()
+                .find(|f| f.factor == id)
+                .map(|f| lang.t(&f.name_en, &f.name_ja).to_string())
+                .unwrap_or_else(|| id.to_string())
+        };
+        let mut metrics: Vec<String> = Vec::new();
+        for r in &rows {
+            if !metrics.contains(&r.metric) {
+                metrics.push(r.metric.clone());
+            }
+        }
+        for metric in metrics
+            .iter()
+            .filter(|m| m.starts_with("ministries_working"))
+        {
+            let mut sel: Vec<&SensRow> = rows.iter().filter(|r| &r.metric == metric).collect();
+            sel.sort_by_key(|r| r.rank);
+            let shown = 15.min(sel.len());
+            let hidden = sel.len() - shown;
+            let baseline = sel.first().map(|r| r.baseline).unwrap_or(0.0);
+            let within = metric.ends_with("within_rto");
+            let title = if within {
+                lang.t(
+                    "What the answer depends on: ministries working from Kansai within their RTO",
+                    "結果を左右する要因：目標復旧時間内に関西から業務継続できる府省数",
+                )
+            } else {
+                lang.t(
+                    "What the answer depends on: ministries able to work from Kansai right after the quake",
+                    "結果を左右する要因：地震直後に関西から業務継続できる府省数",
+                )
+            };
+            let d = HBars {
+                title: title.into(),
+                x_desc: lang
+                    .t(
+                        "expected number of ministries (bar: from the low end to the high end of the factor)",
+                        "府省数の期待値（棒：要因の下端から上端まで）",
+                    )
+                    .into(),
+                rows: sel[..shown]
+                    .iter()
+                    .map(|r| {
+                        let up = r.swing >= 0.0;
+                        (
+                            {
+                                let tail = format!(" [{}→{}]", r.low_value, r.high_value);
+                                let room = 530.0 - tail.chars().count() as f64 * 0.55 * 16.0;
+                                format!("{}{tail}", fit(&fname(&r.factor), room.max(150.0), 16.0))
+                            },
+                            r.at_low,
+                            r.at_high,
+                            Some((
+                                r.at_low + r.swing_ci_low.min(r.swing_ci_high).min(r.swing),
+                                r.at_low + r.swing_ci_high.max(r.swing),
+                            ))
+                            .filter(|_| r.swing_ci_high - r.swing_ci_low > 0.0)
+                            .map(|_| {
+                                (r.at_low + r.swing_ci_low, r.at_low + r.swing_ci_high)
+                            }),
+                            if up { BLUE } else { RED },
+                        )
+                    })
+                    .collect(),
+                reference: Some((baseline, lang.t("as declared", "宣言どおり").into())),
+                legend: vec![
+                    (lang.t("high end raises it", "上端で増加").into(), BLUE),
+                    (lang.t("high end lowers it", "上端で減少").into(), RED),
+                ],
+                note: Some(format!(
+                    "{}{}",
+                    lang.t(
+                        "Whisker: 95 % interval of the paired swing, placed from the low end. ",
+                        "ひげ：対応のある振れ幅の95%区間（下端の値から）。"
+                    ),
+                    if hidden > 0 {
+                        format!(
+                            "{} {hidden} {}",
+                            lang.t("Not shown:", "ほか"),
+                            lang.t("smaller factors (sensitivity.csv).", "要因は表を参照（sensitivity.csv）。")
+                        )
+                    } else {
+                        String::new()
+                    }
+                )),
+            };
+            let file = if within {
+                "tornado_within_rto"
+            } else {
+                "tornado"
+            };
+            out.push(render(file, title, &d, &ctx)?);
+        }
+    }
+    // Table 7.
+    if let Some(rows) = read_csv::<Table7Row>(dir, "table7.csv")? {
+        let loc = |s: &str| match (s, lang) {
+            ("capital", Lang::Ja) => "首都圏内".to_string(),
+            ("outside", Lang::Ja) => "首都圏外".to_string(),
+            ("capital", Lang::En) => "In the capital region".to_string(),
+            ("outside", Lang::En) => "Outside it".to_string(),
+            (x, _) => x.to_string(),
+        };
+        let mut placements: Vec<(String, String)> = Vec::new();
+        for r in &rows {
+            let k = (r.backup_server.clone(), r.interconnection_point.clone());
+            if !placements.contains(&k) {
+                placements.push(k);
+            }
+        }
+        let fig_rows = placements
+            .iter()
+            .map(|(b, i)| {
+                let these: Vec<&Table7Row> = rows
+                    .iter()
+                    .filter(|r| &r.backup_server == b && &r.interconnection_point == i)
+                    .collect();
+                let events = these
+                    .iter()
+                    .map(|r| {
+                        (
+                            format!(
+                                "{} [{:.2}, {:.2}]",
+                                names.event(&r.event, lang),
+                                r.ci_low,
+                                r.ci_high
+                            ),
+                            r.probability,
+                            r.expected,
+                        )
+                    })
+                    .collect();
+                let mut cms: Vec<String> = Vec::new();
+                for r in these.iter().filter(|r| r.expected) {
+                    for c in r
+                        .countermeasures
+                        .split(';')
+                        .filter(|c| !c.trim().is_empty())
+                    {
+                        let n = names.option(c.trim(), lang);
+                        if !cms.contains(&n) {
+                            cms.push(n);
+                        }
+                    }
+                }
+                if cms.is_empty() {
+                    cms.push("—".into());
+                }
+                (loc(b), loc(i), events, cms)
+            })
+            .collect();
+        let title = lang
+            .t(
+                "Table 7: expected events and countermeasures (computed)",
+                "表7 想定される事態と対策（シミュレーションによる計算）",
+            )
+            .to_string();
+        let d = Table7Fig {
+            title: title.clone(),
+            header: [
+                lang.t("Backup servers", "バックアップ\nサーバーの所在")
+                    .into(),
+                lang.t("Interconnection\npoint", "ネットワーク間の\n接続点の所在")
+                    .into(),
+                lang.t(
+                    "Events (probability, 95 % interval)",
+                    "事態（確率、95%区間）",
+                )
+                .into(),
+                lang.t("Countermeasures", "考えられる対策").into(),
+            ],
+            rows: fig_rows,
+        };
+        out.push(render("table7", &title, &d, &ctx)?);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantiles_of_a_distribution() {
+        let p = [0.1, 0.2, 0.4, 0.3];
+        assert_eq!(quantile(&p, 0.05), 0.0);
+        assert_eq!(quantile(&p, 0.25), 1.0);
+        assert_eq!(quantile(&p, 0.5), 2.0);
+        assert_eq!(quantile(&p, 0.95), 3.0);
+    }
+
+    #[test]
+    fn embedded_font_parses() {
+        assert!(ab_glyph_ok());
+    }
+
+    fn ab_glyph_ok() -> bool {
+        plotters::style::register_font("test-font", FontStyle::Normal, FONT).is_ok()
+    }
+}

@@ -1,0 +1,743 @@
+//! The report of a results folder: `report.html` (one self-contained file: charts as
+//! embedded PNG, every table, the manifest, the assumptions the scenario declares) and
+//! `report.md` (the same text, charts referenced from `charts/`), made from the folder's
+//! files only, plus the scenario for names and assumptions when it is still unchanged.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use base64::Engine as _;
+
+use crate::charts::{self, Chart, Lang, Names};
+use crate::error::{Error, Result};
+use crate::model::{BuildSpec, Model};
+use crate::scenario::Scenario;
+
+/// Tables a results folder may hold, with their titles, in report order.
+const TABLES: &[(&str, &str, &str)] = &[
+    (
+        "ministries.csv",
+        "Ministries right after the quake",
+        "地震直後の各府省",
+    ),
+    (
+        "kansai_ministries.csv",
+        "Number of ministries able to work from Kansai right after the quake",
+        "地震直後に関西から業務継続できる府省数の分布",
+    ),
+    (
+        "summary.csv",
+        "Every service right after the quake",
+        "地震直後の全サービス",
+    ),
+    (
+        "restoration.csv",
+        "Restoration of every service",
+        "各サービスの復旧",
+    ),
+    (
+        "availability.csv",
+        "Availability over time",
+        "時間経過に伴う稼働確率",
+    ),
+    (
+        "kansai_over_time.csv",
+        "Number of ministries able to work from Kansai over time",
+        "関西から業務継続できる府省数の推移",
+    ),
+    ("crews.csv", "Repair crews", "復旧要員"),
+    (
+        "power.csv",
+        "Grid power lost at the quake",
+        "地震直後の商用電源の喪失",
+    ),
+    (
+        "site_failures.csv",
+        "Sites that failed at the quake",
+        "地震直後に被災した拠点",
+    ),
+    ("sites.csv", "Ground motion at the sites", "各拠点の揺れ"),
+    ("mail.csv", "LGWAN mail", "LGWANメール"),
+    ("compare.csv", "Countermeasure comparison", "対策の比較"),
+    ("sensitivity.csv", "Sensitivity", "感度分析"),
+    (
+        "factors.csv",
+        "Factors swung in the sensitivity analysis",
+        "感度分析で振った要因",
+    ),
+    ("table7.csv", "Table 7 (computed)", "表7（計算結果）"),
+];
+
+/// Markdown reports written by other commands, shown as they are.
+const MARKDOWN: &[&str] = &["table7.md", "compare.md", "sensitivity.md"];
+
+/// Tables longer than this are folded (still all in the file).
+const FOLD_ROWS: usize = 40;
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn md_cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+/// A table read back: file, title, header, rows.
+type Table = (String, String, Vec<String>, Vec<Vec<String>>);
+
+/// One folder's part of the report.
+struct Section {
+    dir: PathBuf,
+    manifest: charts::ManifestInfo,
+    manifest_text: String,
+    charts: Vec<Chart>,
+    tables: Vec<Table>,
+    markdown: Vec<(String, String)>,
+    assumptions: Option<Assumptions>,
+    scenario_note: Option<String>,
+}
+
+/// What the scenario declares that the answer rests on.
+struct Assumptions {
+    factors: Vec<crate::sensitivity::Factor>,
+    sites: Vec<(String, String, f64, f64, String)>,
+    options: Vec<(String, String, String)>,
+}
+
+fn load_scenario(
+    m: &charts::ManifestInfo,
+    lang: Lang,
+) -> (Names, Option<Assumptions>, Option<String>) {
+    let path = PathBuf::from(&m.scenario);
+    let scenario = match Scenario::load(&path) {
+        Ok(s) => s,
+        Err(_) => {
+            return (
+                Names::default(),
+                None,
+                Some(format!(
+                    "{} {} {}",
+                    lang.t_str("The scenario", "シナリオ"),
+                    m.scenario,
+                    lang.t_str(
+                        "cannot be read from here: names are shown as ids and its assumptions are not listed.",
+                        "をここから読めないため、名称はIDで示し、前提条件は一覧にしていない。"
+                    )
+                )),
+            )
+        }
+    };
+    if !m.scenario_sha256.is_empty() && scenario.sha256 != m.scenario_sha256 {
+        return (
+            Names::default(),
+            None,
+            Some(format!(
+                "{} {} {}",
+                lang.t_str("The scenario", "シナリオ"),
+                m.scenario,
+                lang.t_str(
+                    "has changed since this run (SHA-256 differs): its assumptions are not listed.",
+                    "は実行後に変更されている（SHA-256が異なる）ため、前提条件は一覧にしていない。"
+                )
+            )),
+        );
+    }
+    // Compare and sensitivity record option sets, not applied options.
+    let options = if m.command == "run" || m.command == "merge" {
+        m.options.clone()
+    } else {
+        Vec::new()
+    };
+    let model = match Model::build(
+        &scenario,
+        &BuildSpec {
+            options,
+            ..BuildSpec::default()
+        },
+    ) {
+        Ok(model) => model,
+        Err(_) => match Model::build(&scenario, &BuildSpec::default()) {
+            Ok(model) => model,
+            Err(e) => return (Names::default(), None, Some(format!("{e}"))),
+        },
+    };
+    let names = Names::from_model(&model);
+    let factors = crate::sensitivity::factors(&scenario).unwrap_or_default();
+    let sites = scenario
+        .content
+        .sites
+        .iter()
+        .map(|s| {
+            (
+                s.item.id.get_ref().clone(),
+                if lang == Lang::Ja && !s.item.name_ja.is_empty() {
+                    s.item.name_ja.clone()
+                } else {
+                    s.item.name_en.clone()
+                },
+                *s.item.lat.get_ref(),
+                *s.item.lon.get_ref(),
+                s.item.source.get_ref().clone(),
+            )
+        })
+        .collect();
+    let options = scenario
+        .content
+        .options
+        .iter()
+        .map(|o| {
+            (
+                o.item.id.get_ref().clone(),
+                if lang == Lang::Ja {
+                    o.item.name_ja.clone()
+                } else {
+                    o.item.name_en.clone()
+                },
+                o.item.source.clone(),
+            )
+        })
+        .collect();
+    (
+        names,
+        Some(Assumptions {
+            factors,
+            sites,
+            options,
+        }),
+        None,
+    )
+}
+
+trait LangExt {
+    fn t_str<'a>(self, en: &'a str, ja: &'a str) -> &'a str;
+}
+
+impl LangExt for Lang {
+    fn t_str<'a>(self, en: &'a str, ja: &'a str) -> &'a str {
+        match self {
+            Lang::Ja => ja,
+            Lang::En => en,
+        }
+    }
+}
+
+fn read_table(p: &Path) -> Result<(Vec<String>, Vec<Vec<String>>)> {
+    let mut r = csv::Reader::from_path(p)
+        .map_err(|e| Error::Usage(format!("{}: cannot read ({e})", p.display())))?;
+    let header = r
+        .headers()
+        .map_err(|e| Error::Usage(format!("{}: {e}", p.display())))?
+        .iter()
+        .map(String::from)
+        .collect();
+    let mut rows = Vec::new();
+    for rec in r.records() {
+        let rec = rec.map_err(|e| Error::Usage(format!("{}: {e}", p.display())))?;
+        rows.push(rec.iter().map(String::from).collect());
+    }
+    Ok((header, rows))
+}
+
+fn section(dir: &Path, lang: Lang) -> Result<Section> {
+    if !dir.is_dir() {
+        return Err(Error::Usage(format!(
+            "{}: no such results folder",
+            dir.display()
+        )));
+    }
+    let manifest = charts::read_manifest(dir)?;
+    let manifest_text = std::fs::read_to_string(dir.join("manifest.json")).map_err(|e| {
+        Error::io(
+            format!("reading {}", dir.join("manifest.json").display()),
+            e,
+        )
+    })?;
+    let (names, assumptions, scenario_note) = load_scenario(&manifest, lang);
+    let charts = charts::make_all(dir, &names, lang)?;
+    let mut tables = Vec::new();
+    for (file, en, ja) in TABLES {
+        let p = dir.join(file);
+        if p.exists() {
+            let (h, rows) = read_table(&p)?;
+            tables.push((file.to_string(), lang.t_str(en, ja).to_string(), h, rows));
+        }
+    }
+    let mut markdown = Vec::new();
+    for file in MARKDOWN {
+        if let Ok(t) = std::fs::read_to_string(dir.join(file)) {
+            markdown.push((file.to_string(), t));
+        }
+    }
+    Ok(Section {
+        dir: dir.to_path_buf(),
+        manifest,
+        manifest_text,
+        charts,
+        tables,
+        markdown,
+        assumptions,
+        scenario_note,
+    })
+}
+
+/// The files of a report: charts (SVG and PNG), `report.html`, `report.md`.
+pub struct Report {
+    /// Charts of every folder, in order (file stems made unique across folders).
+    pub charts: Vec<Chart>,
+    /// The HTML page.
+    pub html: String,
+    /// The Markdown page.
+    pub markdown: String,
+}
+
+/// Makes the report of `dir`, folding in the folders of `with` (compare, sensitivity,
+/// Table 7 results of the same scenario, for example).
+pub fn build(dir: &Path, with: &[PathBuf], lang: Lang) -> Result<Report> {
+    let mut sections = vec![section(dir, lang)?];
+    for w in with {
+        sections.push(section(w, lang)?);
+    }
+    // Unique chart file names across folders.
+    let mut seen = std::collections::BTreeSet::new();
+    for (k, s) in sections.iter_mut().enumerate() {
+        for c in s.charts.iter_mut() {
+            if !seen.insert(c.name.clone()) {
+                c.name = format!("{}_{}", c.name, k + 1);
+                seen.insert(c.name.clone());
+            }
+        }
+    }
+    let title = format!(
+        "{} — {}",
+        lang.t_str("bcpsim report", "bcpsim レポート"),
+        sections[0].manifest.scenario_id
+    );
+    let mut html = String::new();
+    let mut md = String::new();
+    let _ = write!(
+        html,
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>\n{}\n</style>\n</head>\n<body>\n<h1>{}</h1>\n",
+        if lang == Lang::Ja { "ja" } else { "en" },
+        html_escape(&title),
+        CSS,
+        html_escape(&title)
+    );
+    let _ = writeln!(md, "# {title}\n");
+    let intro = lang.t_str(
+        "Made by `bcpsim report` from the results folder(s) below: every probability has a 95 % interval (Wilson), every comparison is a paired difference on common random numbers. Charts are embedded; the tables are the folder's CSV files.",
+        "以下の結果フォルダから `bcpsim report` で作成。確率には95%信頼区間（Wilson）を付し、比較はすべて共通乱数による対応のある差である。図は埋め込み、表は各フォルダのCSVファイルそのもの。",
+    );
+    let _ = writeln!(html, "<p>{}</p>", html_escape(intro).replace('`', ""));
+    let _ = writeln!(md, "{intro}\n");
+    // Contents.
+    let _ = writeln!(html, "<nav><ul>");
+    for (k, s) in sections.iter().enumerate() {
+        let _ = writeln!(
+            html,
+            "<li><a href=\"#sec{k}\">{} ({})</a></li>",
+            html_escape(&s.dir.display().to_string()),
+            html_escape(&s.manifest.command)
+        );
+    }
+    let _ = writeln!(html, "</ul></nav>");
+    for (k, s) in sections.iter().enumerate() {
+        let _ = writeln!(
+            html,
+            "<section id=\"sec{k}\">\n<h2>{} <code>{}</code> — {}</h2>",
+            lang.t_str("Results folder", "結果フォルダ"),
+            html_escape(&s.dir.display().to_string()),
+            html_escape(&s.manifest.command)
+        );
+        let _ = writeln!(
+            md,
+            "## {} `{}` — {}\n",
+            lang.t_str("Results folder", "結果フォルダ"),
+            s.dir.display(),
+            s.manifest.command
+        );
+        let facts = format!(
+            "{}: {} — {}: {} — {}: {}{}",
+            lang.t_str("scenario", "シナリオ"),
+            s.manifest.scenario,
+            lang.t_str("trials", "試行回数"),
+            s.manifest.trials,
+            lang.t_str("seed", "乱数シード"),
+            s.manifest.seed,
+            if s.manifest.options.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " — {}: {}",
+                    lang.t_str("options", "対策"),
+                    s.manifest.options.join(", ")
+                )
+            }
+        );
+        let _ = writeln!(html, "<p class=\"facts\">{}</p>", html_escape(&facts));
+        let _ = writeln!(md, "{facts}\n");
+        if let Some(note) = &s.scenario_note {
+            let _ = writeln!(html, "<p class=\"note\">{}</p>", html_escape(note));
+            let _ = writeln!(md, "> {note}\n");
+        }
+        // Charts.
+        if !s.charts.is_empty() {
+            let _ = writeln!(html, "<h3>{}</h3>", lang.t_str("Charts", "図"));
+            let _ = writeln!(md, "### {}\n", lang.t_str("Charts", "図"));
+        }
+        for c in &s.charts {
+            let b64 = base64::engine::general_purpose::STANDARD.encode(&c.png);
+            let _ = writeln!(
+                html,
+                "<figure id=\"chart-{}\"><img alt=\"{}\" src=\"data:image/png;base64,{b64}\"><figcaption>{}</figcaption></figure>",
+                html_escape(&c.name),
+                html_escape(&c.title),
+                html_escape(&c.title)
+            );
+            let _ = writeln!(md, "![{}](charts/{}.png)\n", md_cell(&c.title), c.name);
+        }
+        // Reports of other commands, as written.
+        for (file, text) in &s.markdown {
+            let _ = writeln!(
+                html,
+                "<h3><code>{file}</code></h3>\n<div class=\"md\">{}</div>",
+                markdown_to_html(text)
+            );
+            let _ = writeln!(md, "### `{file}`\n\n{}\n", demote(text));
+        }
+        // Tables.
+        if !s.tables.is_empty() {
+            let _ = writeln!(html, "<h3>{}</h3>", lang.t_str("Tables", "表"));
+            let _ = writeln!(md, "### {}\n", lang.t_str("Tables", "表"));
+        }
+        for (file, title, header, rows) in &s.tables {
+            let fold = rows.len() > FOLD_ROWS;
+            let _ = writeln!(
+                html,
+                "<h4 id=\"table-{}\">{} <code>{file}</code></h4>",
+                html_escape(file),
+                html_escape(title)
+            );
+            if fold {
+                let _ = writeln!(
+                    html,
+                    "<details><summary>{} {}</summary>",
+                    rows.len(),
+                    lang.t_str("rows (click to show)", "行（クリックで表示）")
+                );
+            }
+            let _ = write!(html, "<table>\n<tr>");
+            for h in header {
+                let _ = write!(html, "<th>{}</th>", html_escape(h));
+            }
+            let _ = writeln!(html, "</tr>");
+            for r in rows {
+                let _ = write!(html, "<tr>");
+                for c in r {
+                    let _ = write!(html, "<td>{}</td>", html_escape(c));
+                }
+                let _ = writeln!(html, "</tr>");
+            }
+            let _ = writeln!(html, "</table>");
+            if fold {
+                let _ = writeln!(html, "</details>");
+            }
+            let _ = writeln!(md, "#### {title} (`{file}`)\n");
+            let _ = writeln!(
+                md,
+                "| {} |",
+                header
+                    .iter()
+                    .map(|h| md_cell(h))
+                    .collect::<Vec<_>>()
+                    .join(" | ")
+            );
+            let _ = writeln!(md, "|{}", "---|".repeat(header.len()));
+            for r in rows {
+                let _ = writeln!(
+                    md,
+                    "| {} |",
+                    r.iter().map(|c| md_cell(c)).collect::<Vec<_>>().join(" | ")
+                );
+            }
+            let _ = writeln!(md);
+        }
+        // Assumptions.
+        if let Some(a) = &s.assumptions {
+            let h = lang.t_str(
+                "Assumptions the scenario declares",
+                "シナリオが宣言する前提条件",
+            );
+            let _ = writeln!(html, "<h3>{h}</h3>");
+            let _ = writeln!(md, "### {h}\n");
+            let sub = lang.t_str(
+                "Unknown facts, existence probabilities and uncertain parameters (what `bcpsim sensitivity` swings)",
+                "不明な事実・存在確率・不確かなパラメータ（`bcpsim sensitivity` が振る要因）",
+            );
+            let header = [
+                lang.t_str("factor", "要因"),
+                lang.t_str("what", "内容"),
+                lang.t_str("as declared", "宣言値"),
+                lang.t_str("values swung", "振る値"),
+                lang.t_str("source", "出典・根拠"),
+            ];
+            let rows: Vec<Vec<String>> = a
+                .factors
+                .iter()
+                .map(|f| {
+                    vec![
+                        f.id.clone(),
+                        if lang == Lang::Ja {
+                            f.name_ja.clone()
+                        } else {
+                            f.name_en.clone()
+                        },
+                        f.as_declared.clone(),
+                        f.variant_labels().join(" | "),
+                        f.source.clone(),
+                    ]
+                })
+                .collect();
+            table_both(&mut html, &mut md, sub, &header, &rows);
+            let sub = lang.t_str(
+                "Sites and where their positions come from",
+                "拠点とその位置の出典",
+            );
+            let header = [
+                lang.t_str("site", "拠点"),
+                lang.t_str("name", "名称"),
+                lang.t_str("lat", "緯度"),
+                lang.t_str("lon", "経度"),
+                lang.t_str("source", "出典・根拠"),
+            ];
+            let rows: Vec<Vec<String>> = a
+                .sites
+                .iter()
+                .map(|s| {
+                    vec![
+                        s.0.clone(),
+                        s.1.clone(),
+                        s.2.to_string(),
+                        s.3.to_string(),
+                        s.4.clone(),
+                    ]
+                })
+                .collect();
+            table_both(&mut html, &mut md, sub, &header, &rows);
+            let sub = lang.t_str("Countermeasure options", "対策案");
+            let header = [
+                lang.t_str("option", "対策"),
+                lang.t_str("name", "名称"),
+                lang.t_str("source", "出典・根拠"),
+            ];
+            let rows: Vec<Vec<String>> = a
+                .options
+                .iter()
+                .map(|o| vec![o.0.clone(), o.1.clone(), o.2.clone()])
+                .collect();
+            table_both(&mut html, &mut md, sub, &header, &rows);
+        }
+        // Manifest.
+        let _ = writeln!(
+            html,
+            "<h3>{} <code>manifest.json</code></h3>\n<pre>{}</pre>\n</section>",
+            lang.t_str("Manifest", "実行記録"),
+            html_escape(&s.manifest_text)
+        );
+        let _ = writeln!(
+            md,
+            "### {} `manifest.json`\n\n```json\n{}```\n",
+            lang.t_str("Manifest", "実行記録"),
+            s.manifest_text
+        );
+    }
+    let _ = writeln!(html, "</body>\n</html>");
+    let charts = sections.into_iter().flat_map(|s| s.charts).collect();
+    Ok(Report {
+        charts,
+        html,
+        markdown: md,
+    })
+}
+
+fn table_both(
+    html: &mut String,
+    md: &mut String,
+    title: &str,
+    header: &[&str],
+    rows: &[Vec<String>],
+) {
+    let _ = writeln!(
+        html,
+        "<h4>{}</h4>\n<table>\n<tr>",
+        html_escape(title).replace('`', "")
+    );
+    for h in header {
+        let _ = write!(html, "<th>{}</th>", html_escape(h));
+    }
+    let _ = writeln!(html, "</tr>");
+    for r in rows {
+        let _ = write!(html, "<tr>");
+        for c in r {
+            let _ = write!(html, "<td>{}</td>", html_escape(c));
+        }
+        let _ = writeln!(html, "</tr>");
+    }
+    let _ = writeln!(html, "</table>");
+    let _ = writeln!(
+        md,
+        "#### {title}\n\n| {} |\n|{}",
+        header.join(" | "),
+        "---|".repeat(header.len())
+    );
+    for r in rows {
+        let _ = writeln!(
+            md,
+            "| {} |",
+            r.iter().map(|c| md_cell(c)).collect::<Vec<_>>().join(" | ")
+        );
+    }
+    let _ = writeln!(md);
+}
+
+/// Headings of an embedded Markdown report moved three levels down.
+fn demote(text: &str) -> String {
+    text.lines()
+        .map(|l| {
+            if l.starts_with('#') {
+                format!("###{l}")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The small Markdown the other commands write (headings, pipe tables, paragraphs,
+/// `<br>` inside cells) as HTML.
+fn markdown_to_html(text: &str) -> String {
+    let mut out = String::new();
+    let mut in_table = false;
+    for line in text.lines() {
+        let l = line.trim();
+        if l.starts_with('|') {
+            let cells: Vec<&str> = l.trim_matches('|').split('|').map(str::trim).collect();
+            if cells
+                .iter()
+                .all(|c| c.chars().all(|ch| ch == '-' || ch == ':'))
+            {
+                continue;
+            }
+            if !in_table {
+                out += "<table>\n";
+                in_table = true;
+                out += "<tr>";
+                for c in &cells {
+                    let _ = write!(out, "<th>{}</th>", cell_html(c));
+                }
+                out += "</tr>\n";
+                continue;
+            }
+            out += "<tr>";
+            for c in &cells {
+                let _ = write!(out, "<td>{}</td>", cell_html(c));
+            }
+            out += "</tr>\n";
+            continue;
+        }
+        if in_table {
+            out += "</table>\n";
+            in_table = false;
+        }
+        if l.is_empty() {
+            continue;
+        }
+        let level = l.chars().take_while(|&c| c == '#').count();
+        if level > 0 {
+            let _ = writeln!(
+                out,
+                "<h{n}>{}</h{n}>",
+                html_escape(l[level..].trim()),
+                n = (level + 3).min(6)
+            );
+        } else {
+            let _ = writeln!(out, "<p>{}</p>", cell_html(l));
+        }
+    }
+    if in_table {
+        out += "</table>\n";
+    }
+    out
+}
+
+fn cell_html(c: &str) -> String {
+    html_escape(c)
+        .replace("&lt;br&gt;", "<br>")
+        .replace('`', "")
+}
+
+const CSS: &str = "body{font-family:'IPAexGothic','Noto Sans CJK JP','Hiragino Sans','Yu Gothic',Meiryo,sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222;line-height:1.5}
+h1{font-size:1.6em;border-bottom:2px solid #1f77b4}h2{margin-top:2em;border-bottom:1px solid #ccc}
+figure{margin:1.5em 0}figure img{max-width:100%;border:1px solid #ddd}figcaption{color:#555;font-size:.9em}
+table{border-collapse:collapse;margin:.5em 0 1.5em;font-size:.85em}th,td{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top}th{background:#eef2f8}
+pre{background:#f6f6f6;padding:1em;overflow-x:auto;font-size:.8em}.facts{color:#444}.note{background:#fff4e0;padding:.5em}
+code{background:#f3f3f3;padding:0 3px}";
+
+/// Writes `bytes` to `path` atomically (temporary name in the same folder, then rename).
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".into());
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    std::fs::write(&tmp, bytes).map_err(|e| Error::io(format!("writing {}", tmp.display()), e))?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        Error::io(format!("renaming into {}", path.display()), e)
+    })
+}
+
+/// Writes the charts (into `charts/`), `report.html` and `report.md` into `dir`. Refuses to
+/// replace an existing report without `force`.
+pub fn write(dir: &Path, report: &Report, force: bool) -> Result<PathBuf> {
+    let target = dir.join("report.html");
+    if !force && (target.exists() || dir.join("report.md").exists()) {
+        return Err(Error::OutputExists(target));
+    }
+    let charts_dir = dir.join("charts");
+    std::fs::create_dir_all(&charts_dir)
+        .map_err(|e| Error::io(format!("creating {}", charts_dir.display()), e))?;
+    for c in &report.charts {
+        write_atomic(
+            &charts_dir.join(format!("{}.svg", c.name)),
+            c.svg.as_bytes(),
+        )?;
+        write_atomic(&charts_dir.join(format!("{}.png", c.name)), &c.png)?;
+    }
+    write_atomic(&dir.join("report.md"), report.markdown.as_bytes())?;
+    write_atomic(&target, report.html.as_bytes())?;
+    Ok(target)
+}
+
+/// Writes only the charts of `dir` into `dir/charts`, refusing to replace them without
+/// `force`.
+pub fn write_charts(dir: &Path, charts: &[Chart], force: bool) -> Result<PathBuf> {
+    let charts_dir = dir.join("charts");
+    if !force && charts_dir.exists() {
+        return Err(Error::OutputExists(charts_dir));
+    }
+    std::fs::create_dir_all(&charts_dir)
+        .map_err(|e| Error::io(format!("creating {}", charts_dir.display()), e))?;
+    for c in charts {
+        write_atomic(
+            &charts_dir.join(format!("{}.svg", c.name)),
+            c.svg.as_bytes(),
+        )?;
+        write_atomic(&charts_dir.join(format!("{}.png", c.name)), &c.png)?;
+    }
+    Ok(charts_dir)
+}
