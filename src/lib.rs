@@ -27,6 +27,7 @@ pub mod error;
 pub mod expr;
 pub mod geo;
 pub mod groundmotion;
+pub mod lgwan;
 pub mod model;
 pub mod montecarlo;
 pub mod recovery;

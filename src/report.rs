@@ -500,6 +500,10 @@ pub fn write_tables(out: &OutDir, model: &Model, t: &Tally) -> Result<()> {
         out.write_csv("restoration.csv", &restoration_rows(model, t))?;
         out.write_csv("crews.csv", &crew_rows(model, t))?;
     }
+    if let (Some(lg), Some(m)) = (&model.lgwan, &t.mail) {
+        out.write_csv("mail.csv", &crate::lgwan::mail_rows(lg, m))?;
+        out.write_csv("mail_compare.csv", &crate::lgwan::compare_rows(lg, m))?;
+    }
     Ok(())
 }
 

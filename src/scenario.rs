@@ -71,6 +71,8 @@ pub struct RawFile {
     pub table7: Option<Table7Def>,
     /// Recovery over time after the quake.
     pub recovery: Option<RecoveryDef>,
+    /// LGWAN, its DNS and mail (`docs/scenario-format.md` §21).
+    pub lgwan: Option<crate::lgwan::scenario::LgwanDef>,
 }
 
 /// A lognormal duration: median hours and dispersion (standard deviation of ln).
@@ -393,6 +395,10 @@ pub struct NodeDef {
     /// Japanese name.
     #[serde(default)]
     pub name_ja: String,
+    /// Owner whose contact is called about its faults, for generated nodes (default: the
+    /// node itself).
+    #[serde(skip)]
+    pub owner: Option<String>,
 }
 
 /// `[[links]]`
@@ -712,6 +718,8 @@ pub struct OptionDef {
     /// Changes to unknowns' probabilities.
     #[serde(default)]
     pub unknowns: Vec<UnknownPatch>,
+    /// Changes to the LGWAN model.
+    pub lgwan: Option<crate::lgwan::scenario::LgwanPatch>,
 }
 
 /// Changes an option makes to ministries.
@@ -824,6 +832,7 @@ pub struct Merged {
     pub options: Vec<Located<OptionDef>>,
     pub table7: Option<Located<Table7Def>>,
     pub recovery: Option<Located<RecoveryDef>>,
+    pub lgwan: Option<Located<crate::lgwan::scenario::LgwanDef>>,
 }
 
 impl Scenario {
@@ -1037,6 +1046,22 @@ fn load_file(
     }
     out.options
         .extend(raw.options.into_iter().map(|item| Located { file, item }));
+    if let Some(mut l) = raw.lgwan {
+        if out.lgwan.is_some() {
+            return Err(sources.error(
+                Span {
+                    file,
+                    start: l.source.span().start,
+                },
+                "[lgwan] is defined in more than one file",
+                Some("define it once, in the top scenario file or one included file".into()),
+            ));
+        }
+        l.prefectures_file = Some(crate::lgwan::expand::read_prefectures(
+            sources, file, &dir, &l,
+        )?);
+        out.lgwan = Some(Located { file, item: l });
+    }
     Ok(())
 }
 

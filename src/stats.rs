@@ -59,6 +59,9 @@ pub struct Tally {
     /// Recovery: jobs that waited more than 24 h for a crew, per pool.
     #[serde(default)]
     pub pool_wait_24h: Vec<u64>,
+    /// LGWAN mail, when the model has it.
+    #[serde(default)]
+    pub mail: Option<crate::lgwan::MailTally>,
 }
 
 impl Tally {
@@ -76,6 +79,7 @@ impl Tally {
             pool_jobs: Vec::new(),
             pool_wait_min: Vec::new(),
             pool_wait_24h: Vec::new(),
+            mail: model.lgwan.as_ref().map(crate::lgwan::MailTally::new),
         }
         .with_recovery(model)
     }
@@ -151,6 +155,11 @@ impl Tally {
         add(&mut self.pool_jobs, &other.pool_jobs);
         add(&mut self.pool_wait_min, &other.pool_wait_min);
         add(&mut self.pool_wait_24h, &other.pool_wait_24h);
+        match (&mut self.mail, &other.mail) {
+            (Some(a), Some(b)) => a.merge(b),
+            (None, Some(b)) => self.mail = Some(b.clone()),
+            _ => {}
+        }
     }
 
     /// Whether two tallies have the same shape (same model).
@@ -160,6 +169,11 @@ impl Tally {
             && self.grid_lost.len() == other.grid_lost.len()
             && self.rec_up.len() == other.rec_up.len()
             && self.rec_ttr.len() == other.rec_ttr.len()
+            && match (&self.mail, &other.mail) {
+                (Some(a), Some(b)) => a.same_shape(b),
+                (None, None) => true,
+                _ => false,
+            }
     }
 }
 
