@@ -522,13 +522,15 @@ pub fn compile(src: &SourceMap, m: &Merged, model: &mut Model) -> Result<Option<
                 }
                 Delivery::Static(p)
             }
-            (scenario::DeliveryDef::Static, None) => return Err(src.error(
-                span,
-                format!(
+            (scenario::DeliveryDef::Static, None) => {
+                return Err(src.error(
+                    span,
+                    format!(
                     "configuration `{id}`: static delivery needs `relay = \"east\"` or `\"west\"`"
                 ),
-                None,
-            )),
+                    None,
+                ))
+            }
         };
         configs.push(Configuration {
             id,
@@ -804,6 +806,8 @@ pub struct MailWorkspace {
     pub counts: Vec<[u32; 5]>,
     /// (row, delay in hours or infinity for a bounce) of every message and row.
     pub outcomes: Vec<(u32, f64)>,
+    /// Send time (hours after the quake), sender and recipient of each entry of `outcomes`.
+    pub sent: Vec<(f64, Endpoint, Endpoint)>,
     pairs: Vec<(u32, u32)>,
 }
 
@@ -817,6 +821,7 @@ impl MailWorkspace {
             down: vec![Vec::new(); lg.comps.len()],
             counts: vec![[0; 5]; lg.rows.len()],
             outcomes: Vec::new(),
+            sent: Vec::new(),
             pairs: tally::pairs(lg)
                 .into_iter()
                 .map(|(a, b)| (a as u32, b as u32))
@@ -983,6 +988,7 @@ impl Lgwan {
             *c = [0; 5];
         }
         w.outcomes.clear();
+        w.sent.clear();
         let nm = self.municipalities.len() as u64;
         let nmin = self.ministries.len() as u64;
         let mut row0 = 0;
@@ -1047,6 +1053,7 @@ impl Lgwan {
                             }
                         };
                         w.outcomes.push((row as u32, delay));
+                        w.sent.push((t, from, to));
                     }
                 }
             }
