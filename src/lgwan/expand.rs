@@ -1,4 +1,5 @@
-//! Expansion of `[lgwan]` into ordinary sites, nodes, links and services.
+//! Expansion of `[lgwan]` into ordinary sites, nodes and services (no links: see
+//! [`expand`]).
 //!
 //! LGWAN components become model nodes like any other, so the hazard stage damages them and
 //! the recovery engine powers, repairs and restarts them; the mail model then reads their
@@ -17,7 +18,7 @@ use std::path::Path;
 
 use crate::error::{did_you_mean, Error, Result, SourceFile, SourceMap, Span};
 use crate::scenario::{
-    LinkDef, Located, Merged, NodeDef, NodeKind, PlacementDef, ServiceDef, SiteDef, Spanned,
+    Located, Merged, NodeDef, NodeKind, PlacementDef, ServiceDef, SiteDef, Spanned,
 };
 
 use super::scenario::{InterconnectionDef, LgwanDef, LgwanPatch};
@@ -376,7 +377,6 @@ pub fn expand(src: &SourceMap, m: &mut Merged) -> Result<()> {
 
     let mut sites = Vec::new();
     let mut nodes = Vec::new();
-    let mut links = Vec::new();
     let mut services = Vec::new();
     let site = |id: String, en: String, ja: String, lat: f64, lon: f64, source: String| Located {
         file,
@@ -411,14 +411,6 @@ pub fn expand(src: &SourceMap, m: &mut Merged) -> Result<()> {
             name_en: en,
             name_ja: ja,
             owner: Some(owner.to_string()),
-        },
-    };
-    let link = |a: &str, b: &str| Located {
-        file,
-        item: LinkDef {
-            a: spanned(lspan, a.to_string()),
-            b: spanned(lspan, b.to_string()),
-            oneway: false,
         },
     };
     // Operator's facilities.
@@ -480,7 +472,6 @@ pub fn expand(src: &SourceMap, m: &mut Merged) -> Result<()> {
                 format!("LGWAN {en} POI {what_en}"),
                 format!("LGWAN {ja}POI {what_ja}"),
             ));
-            links.push(link(&id, &format!("{id}.{part}")));
         }
         nodes.push(node(
             file,
@@ -493,8 +484,6 @@ pub fn expand(src: &SourceMap, m: &mut Merged) -> Result<()> {
             format!("LGWAN line {en} POI - NOC"),
             format!("{ja}POI-全国NOC間回線"),
         ));
-        links.push(link(&id, &format!("{id}.noc_line")));
-        links.push(link(&format!("{id}.noc_line"), "lgwan.noc"));
     }
     // Interconnection points to G-net.
     let ixs = interconnections(&l);
@@ -538,12 +527,6 @@ pub fn expand(src: &SourceMap, m: &mut Merged) -> Result<()> {
         );
         n.item.gnet_access = true;
         nodes.push(n);
-        let to = match ix.attach {
-            super::scenario::Attach::Noc => "lgwan.noc",
-            super::scenario::Attach::East => "lgwan.poi_east",
-            super::scenario::Attach::West => "lgwan.poi_west",
-        };
-        links.push(link(&nid, to));
         services.push(Located {
             file: *f,
             item: ServiceDef {
@@ -591,8 +574,6 @@ pub fn expand(src: &SourceMap, m: &mut Merged) -> Result<()> {
                 format!("LGWAN backbone line {} - {en} POI", p.name_en),
                 format!("{}-{ja}POI間回線", p.name_ja),
             ));
-            links.push(link(&format!("{sid}.node"), &lid));
-            links.push(link(&lid, &format!("lgwan.poi_{name}")));
         }
     }
     // Municipalities.
@@ -692,21 +673,11 @@ pub fn expand(src: &SourceMap, m: &mut Merged) -> Result<()> {
             }
             nodes.push(n);
         }
-        let pn = format!("lgwan.pref{}.node", prefs[mu.prefecture].code);
-        for (a, b) in [
-            ("mail", "router"),
-            ("dns", "router"),
-            ("router", "line"),
-            ("inet_mail", "inet_line"),
-            ("auth_dns", "inet_line"),
-        ] {
-            links.push(link(&format!("{sid}.{a}"), &format!("{sid}.{b}")));
-        }
-        links.push(link(&format!("{sid}.line"), &pn));
     }
     m.sites.extend(sites);
     m.nodes.extend(nodes);
-    m.links.extend(links);
+    // No links: LGWAN reachability is the mail model's own structure function over these
+    // nodes; links would put the whole LGWAN graph inside every G-net path query.
     m.services.extend(services);
     add_recovery(src, m, &l)?;
     Ok(())
