@@ -41,10 +41,12 @@ enum Command {
 Writes manifest.json, summary.csv, ministries.csv, kansai_ministries.csv and state.json
 (the mergeable counts) into --out (default results/<scenario>-<UTC time>); with a
 [recovery] table also availability.csv, restoration.csv and crews.csv; with
-[hazard.power] also power.csv. results/README.md describes every file.
+[hazard.power] also power.csv; with [lgwan] also mail.csv and mail_compare.csv (LG.JP mail
+per flow and configuration). results/README.md describes every file.
 
 Examples:
   bcpsim run scenarios/case1.toml
+  bcpsim run scenarios/lgwan-mail.toml --trials 100000
   bcpsim run scenarios/case2.toml --trials 200000 --seed 7 --option interconnection-outside
   bcpsim run scenarios/case2.toml --shard 3/8 --out results/case2-shard3")]
     Run(RunArgs),

@@ -71,7 +71,7 @@ pub struct RawFile {
     pub table7: Option<Table7Def>,
     /// Recovery over time after the quake.
     pub recovery: Option<RecoveryDef>,
-    /// LGWAN, its DNS and mail (`docs/scenario-format.md` §21).
+    /// LGWAN, its DNS and mail (`docs/scenario-format.md` §23).
     pub lgwan: Option<crate::lgwan::scenario::LgwanDef>,
 }
 

@@ -1,6 +1,6 @@
 //! The `[lgwan]` table of a scenario: a faithful serde mirror, checked in
 //! [`super::expand`] and compiled in [`super::compile`]. Documented key by key in
-//! `docs/scenario-format.md` §21.
+//! `docs/scenario-format.md` §23.
 
 use serde::Deserialize;
 
