@@ -581,6 +581,7 @@ fn cmd_run(a: RunArgs) -> Result<()> {
         if shard.is_none() {
             print_headline(&model, &tally);
             print_kansai_curve(&model, &tally);
+            print_mail(&model, &tally);
         }
         println!("results: {}", path.display());
     }
@@ -704,6 +705,19 @@ fn print_kansai_curve(model: &Model, t: &crate::stats::Tally) {
             );
         }
         println!();
+    }
+}
+
+fn print_mail(model: &Model, t: &crate::stats::Tally) {
+    let (Some(lg), Some(m)) = (&model.lgwan, &t.mail) else {
+        return;
+    };
+    println!("\nLGWAN mail: bounced (95 % interval) and delivered within 24 h, per flow and configuration");
+    for r in crate::lgwan::mail_rows(lg, m) {
+        println!(
+            "{:<29} {:<18} bounced {:.3} [{:.3},{:.3}]  within 24 h {:.3}",
+            r.flow, r.configuration, r.p_bounced, r.p_bounced_low, r.p_bounced_high, r.p_within_24h
+        );
     }
 }
 

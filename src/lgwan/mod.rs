@@ -20,14 +20,14 @@ use std::collections::HashMap;
 use rand::RngCore;
 use serde::Serialize;
 
-use crate::error::{did_you_mean, Error, Result, SourceMap, Span};
+use crate::error::{did_you_mean, Result, SourceMap, Span};
 use crate::model::Model;
 use crate::montecarlo::{stream, uniform, Workspace};
 use crate::recovery::{calendar::Calendar, Duration, Recovery, RecoveryWorkspace, Start};
 use crate::scenario::{DurationDef, Located, Merged};
 
 pub use scenario::{FlowKind, PoiName};
-pub use tally::{compare_rows, mail_rows, CompareRow, MailRow, MailTally};
+pub use tally::{compare_rows, mail_rows, CompareRow, MailRow, MailTally, RowTally};
 
 /// Postfix `minimal_backoff_time` default, seconds (`DEF_MIN_BACKOFF_TIME` =
 /// `DEF_QUEUE_RUN_DELAY` = 300s, src/global/mail_params.h).
@@ -1297,12 +1297,6 @@ pub fn apply_option(
         expand::apply_option(src, m, opt.file, opt.span(&opt.item.id), p)?;
     }
     Ok(())
-}
-
-/// A bug guard: errors that cannot come from input.
-#[allow(dead_code)]
-fn internal(msg: &str) -> Error {
-    Error::Run(msg.into())
 }
 
 #[cfg(test)]
