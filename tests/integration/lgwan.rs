@@ -257,3 +257,39 @@ fn default_cases_carry_no_mail() {
         serde_json::from_str(&std::fs::read_to_string(out.join("state.json")).unwrap()).unwrap();
     assert!(state["tally"]["mail"].is_null());
 }
+
+#[test]
+fn a_bad_prefecture_row_is_reported_at_its_csv_line() {
+    let d = tempfile::tempdir().unwrap();
+    let common = root().join("scenarios/common");
+    let csv = std::fs::read_to_string(common.join("prefecture_capitals.csv")).unwrap();
+    // Row 3 of the file (Aomori) placed at latitude 99.
+    let bad: Vec<String> = csv
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 2 {
+                l.replacen("40.82444", "99.0", 1)
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    assert!(bad[2].contains("99.0"));
+    write(d.path(), "bad.csv", &(bad.join("\n") + "\n"));
+    let p = edited_lgwan(
+        d.path(),
+        "extra_municipalities = 300",
+        "extra_municipalities = 3",
+    );
+    let lg = std::fs::read_to_string(d.path().join("lgwan.toml")).unwrap();
+    let lg = lg.replace(
+        common.join("prefecture_capitals.csv").to_str().unwrap(),
+        d.path().join("bad.csv").to_str().unwrap(),
+    );
+    write(d.path(), "lgwan.toml", &lg);
+    let a = bcpsim().arg("validate").arg(&p).assert().code(2);
+    let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+    assert!(err.contains("bad.csv:3:1"), "{err}");
+    assert!(err.contains("outside Japan"), "{err}");
+}
