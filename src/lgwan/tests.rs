@@ -287,21 +287,30 @@ fn planned_outages_with_and_without_notice() {
     // c01's router stops 10 h to 14 h (a Wednesday, business hours). With notice: down until
     // 14 h + 10 min restart. Without: a fault detected 0.1 h after the stop, contact reached,
     // handled in 6 h: down until 16.1 h.
-    let outage = |notice: f64| {
+    // The same for prefecture 01's node, whose notice must be a month (720 h).
+    let cases = [
+        ("router", "c01", 48.0, 14.0 + 10.0 / 60.0),
+        ("router", "c01", 24.0, 10.0 + 0.1 + 6.0),
+        // An access line has no restart.
+        ("access_line", "c01", 48.0, 14.0),
+        ("prefecture_node", "01", 720.0, 14.0 + 10.0 / 60.0),
+        ("prefecture_node", "01", 719.0, 10.0 + 0.1 + 6.0),
+    ];
+    let outage = |target: &str, of: &str, notice: f64| {
         format!(
             r#"unnotified_handling = {{ median_hours = 6.0 }}
 [[lgwan.planned_outages]]
 id = "inspection"
-target = "router"
-of = "c01"
+target = "{target}"
+of = "{of}"
 start_hours = 10.0
 duration_hours = 4.0
 notice_hours = {notice}
 source = "test""#
         )
     };
-    for (notice, back) in [(48.0, 14.0 + 10.0 / 60.0), (24.0, 10.0 + 0.1 + 6.0)] {
-        let m = model(1.0, 0.0, &outage(notice));
+    for (target, of, notice, back) in cases {
+        let m = model(1.0, 0.0, &outage(target, of, notice));
         let lg = m.lgwan.as_ref().unwrap();
         let w = trial(&m, 0);
         let sched = &lg.schedule_hours;
@@ -310,7 +319,7 @@ source = "test""#
             let (t0, _, _) = w.sent[k];
             if (10.0..back).contains(&t0) {
                 let want = *sched.iter().find(|&&s| t0 + s >= back).unwrap();
-                assert_eq!(d, want, "notice {notice}, sent at {t0}");
+                assert_eq!(d, want, "{target} notice {notice}, sent at {t0}");
                 seen += 1;
             } else {
                 assert_eq!(d, 0.0, "sent at {t0}");
