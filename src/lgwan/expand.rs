@@ -23,7 +23,7 @@ use crate::scenario::{
 
 use super::scenario::{InterconnectionDef, LgwanDef, LgwanPatch};
 
-/// Parts of a municipality, in the order of [`super::MuniPart`].
+/// Parts of a municipality, in the order of the part indices of the mail model.
 pub(crate) const MUNI_PARTS: [&str; 8] = [
     "router",
     "line",

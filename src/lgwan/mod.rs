@@ -96,8 +96,8 @@ pub(crate) enum Comp {
     Service(u32),
 }
 
-/// A municipality's components (indices into [`Lgwan::comps`]), in [`expand::MUNI_PARTS`]
-/// order.
+/// A municipality: its id, names and prefecture (its eight components, router to secondary
+/// authoritative DNS, are kept privately).
 #[derive(Debug, Clone, Serialize)]
 pub struct Municipality {
     /// Identifier (`c13`, `x27-2`, or as listed).

@@ -69,7 +69,7 @@ pub struct MailTally {
     pub trials: u64,
     /// Per result row.
     pub rows: Vec<RowTally>,
-    /// Per pair of rows of one flow (in [`pairs`] order) and outcome (bounced, within
+    /// Per pair of rows of one flow (rows a < b, in row order) and outcome (bounced, within
     /// 24 h): sum over trials of the product of the two rows' counts.
     pub cross: Vec<[u64; 2]>,
 }
