@@ -43,10 +43,12 @@ enum Command {
 Writes manifest.json, summary.csv, ministries.csv, kansai_ministries.csv and state.json
 (the mergeable counts) into --out (default results/<scenario>-<UTC time>); with a
 [recovery] table also availability.csv, restoration.csv and crews.csv; with
-[hazard.power] also power.csv. results/README.md describes every file.
+[hazard.power] also power.csv; with [lgwan] also mail.csv and mail_compare.csv (LG.JP mail
+per flow and configuration). results/README.md describes every file.
 
 Examples:
   bcpsim run scenarios/case1.toml
+  bcpsim run scenarios/lgwan-mail.toml --trials 100000
   bcpsim run scenarios/case2.toml --trials 200000 --seed 7 --option interconnection-outside
   bcpsim run scenarios/case2.toml --shard 3/8 --out results/case2-shard3")]
     Run(RunArgs),
@@ -683,6 +685,7 @@ fn cmd_run(a: RunArgs) -> Result<()> {
         if shard.is_none() {
             print_headline(&model, &tally);
             print_kansai_curve(&model, &tally);
+            print_mail(&model, &tally);
         }
         println!("results: {}", path.display());
     }
@@ -806,6 +809,19 @@ fn print_kansai_curve(model: &Model, t: &crate::stats::Tally) {
             );
         }
         println!();
+    }
+}
+
+fn print_mail(model: &Model, t: &crate::stats::Tally) {
+    let (Some(lg), Some(m)) = (&model.lgwan, &t.mail) else {
+        return;
+    };
+    println!("\nLGWAN mail: bounced (95 % interval) and delivered within 24 h, per flow and configuration");
+    for r in crate::lgwan::mail_rows(lg, m) {
+        println!(
+            "{:<29} {:<18} bounced {:.3} [{:.3},{:.3}]  within 24 h {:.3}",
+            r.flow, r.configuration, r.p_bounced, r.p_bounced_low, r.p_bounced_high, r.p_within_24h
+        );
     }
 }
 

@@ -38,6 +38,10 @@ enum Measure {
     KansaiCount,
     /// Number of ministries able to work from Kansai within their RTO.
     KansaiWithinRto,
+    /// LGWAN mail: messages of a result row bounced in the trial.
+    MailBounced(usize),
+    /// LGWAN mail: messages of a result row delivered within 24 hours.
+    MailWithin24h(usize),
 }
 
 /// The headline metrics of a model and how to measure them.
@@ -83,6 +87,24 @@ fn metrics(model: &Model) -> Vec<(Metric, Measure)> {
             ));
         }
     }
+    if let Some(lg) = &model.lgwan {
+        for r in 0..lg.rows.len() {
+            let (flow, mode, fwd, cfg) = lg.row_labels(r);
+            let what = format!("{flow}, {mode}, forwarders {fwd}");
+            out.push(m(
+                format!("mail.{flow}.{cfg}.bounced"),
+                format!("LGWAN mail bounced per trial ({what}; expected number)"),
+                format!("LGWANメールの不達通数（{what}、期待値）"),
+                Measure::MailBounced(r),
+            ));
+            out.push(m(
+                format!("mail.{flow}.{cfg}.within_24h"),
+                format!("LGWAN mail delivered within 24 h per trial ({what}; expected number)"),
+                format!("LGWANメールの24時間以内配達通数（{what}、期待値）"),
+                Measure::MailWithin24h(r),
+            ));
+        }
+    }
     out
 }
 
@@ -105,6 +127,8 @@ fn value(model: &Model, how: Measure, ws: &Workspace, rw: Option<&RecoveryWorksp
             .iter()
             .filter(|m| within(m.work_from_kansai))
             .count() as i64,
+        Measure::MailBounced(r) => ws.mail.as_ref().map_or(0, |w| i64::from(w.counts[r][4])),
+        Measure::MailWithin24h(r) => ws.mail.as_ref().map_or(0, |w| i64::from(w.counts[r][2])),
     }
 }
 
@@ -184,9 +208,15 @@ fn run_pair(base: &Model, variant: &Model, seed: u64, trials: u64) -> Result<Pai
                     run_trial(variant, seed, i, wv);
                     if let (Some(r), Some(w)) = (&base.recovery, rb.as_mut()) {
                         simulate(base, r, ts, wb, w, None);
+                        if let (Some(lg), Some(mw)) = (&base.lgwan, wb.mail.as_deref_mut()) {
+                            lg.simulate(r, ts, w, mw);
+                        }
                     }
                     if let (Some(r), Some(w)) = (&variant.recovery, rv.as_mut()) {
                         simulate(variant, r, ts, wv, w, None);
+                        if let (Some(lg), Some(mw)) = (&variant.lgwan, wv.mail.as_deref_mut()) {
+                            lg.simulate(r, ts, w, mw);
+                        }
                     }
                     t.trials += 1;
                     for (k, (_, how)) in mb.iter().enumerate() {

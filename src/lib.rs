@@ -29,6 +29,7 @@ pub mod expr;
 pub mod geo;
 pub mod groundmotion;
 pub mod htmlreport;
+pub mod lgwan;
 pub mod model;
 pub mod montecarlo;
 pub mod recovery;

@@ -314,6 +314,8 @@ pub struct Model {
     pub fragility: Vec<Option<Fragility>>,
     /// Recovery over time, if the scenario has a `[recovery]` table.
     pub recovery: Option<crate::recovery::Recovery>,
+    /// LGWAN mail, if the scenario has an `[lgwan]` table.
+    pub lgwan: Option<crate::lgwan::Lgwan>,
     /// Per node, what the trial loop needs, precomputed (see [`HotNode`]).
     pub(crate) hot: Vec<HotNode>,
     /// Hazards per alternative site of nodes placed by an unknown.
@@ -601,6 +603,7 @@ impl Model {
         for id in &spec.options {
             apply_option(src, &mut m, id)?;
         }
+        crate::lgwan::expand::expand(src, &mut m)?;
         Builder { src, m: &m }.build(options, spec)
     }
 }
@@ -875,6 +878,7 @@ fn apply_option(src: &SourceMap, m: &mut Merged, id: &str) -> Result<()> {
             .cloned()
             .map(|item| Located { file, item }),
     );
+    crate::lgwan::apply_option(src, m, &opt)?;
     Ok(())
 }
 
@@ -1116,9 +1120,11 @@ impl Builder<'_> {
             ground_motion,
             fragility,
             recovery: None,
+            lgwan: None,
         };
         self.compile(&mut model, services)?;
         model.recovery = self.recovery(&model)?;
+        model.lgwan = crate::lgwan::compile(self.src, self.m, &mut model)?;
         Ok(model)
     }
 
@@ -1898,6 +1904,7 @@ impl Builder<'_> {
                 }
                 rc::csr(model.sites.len(), &sn)
             },
+            log_changes: false,
         }))
     }
 
@@ -2407,7 +2414,7 @@ impl Builder<'_> {
         };
         Ok(NodeSpec {
             id: n.id.get_ref().clone(),
-            owner: n.id.get_ref().clone(),
+            owner: n.owner.clone().unwrap_or_else(|| n.id.get_ref().clone()),
             exists_as: None,
             span: sp(file, &n.id),
             kind: n.kind,

@@ -82,6 +82,8 @@ pub struct Workspace {
     pub grid_state: Vec<u8>,
     /// Scratch of the recovery stage, when the model has one.
     pub recovery: Option<Box<crate::recovery::RecoveryWorkspace>>,
+    /// Scratch of the mail model, when the model has LGWAN.
+    pub mail: Option<Box<crate::lgwan::MailWorkspace>>,
 }
 
 /// Why a node is down at the moment of the quake.
@@ -123,6 +125,10 @@ impl Workspace {
                 .recovery
                 .as_ref()
                 .map(|r| Box::new(crate::recovery::RecoveryWorkspace::new(model, r))),
+            mail: model
+                .lgwan
+                .as_ref()
+                .map(|l| Box::new(crate::lgwan::MailWorkspace::new(l))),
         }
     }
 
@@ -536,6 +542,12 @@ pub fn run_range_with(
                         t.record_recovery(rec, &rw);
                         t.record_recovery_kansai(model, rec, &rw);
                         ws.recovery = Some(rw);
+                        if let Some(lg) = &model.lgwan {
+                            lg.run_trial(model, trial_seed(seed, i), ws);
+                            if let (Some(m), Some(w)) = (t.mail.as_mut(), ws.mail.as_deref()) {
+                                m.record(w);
+                            }
+                        }
                     }
                 }
                 progress(hi - lo);

@@ -642,6 +642,10 @@ pub fn write_tables(out: &OutDir, model: &Model, t: &Tally) -> Result<()> {
             out.write_csv("kansai_over_time.csv", &rows)?;
         }
     }
+    if let (Some(lg), Some(m)) = (&model.lgwan, &t.mail) {
+        out.write_csv("mail.csv", &crate::lgwan::mail_rows(lg, m))?;
+        out.write_csv("mail_compare.csv", &crate::lgwan::compare_rows(lg, m))?;
+    }
     Ok(())
 }
 

@@ -77,6 +77,8 @@ pub struct RawFile {
     /// Parameters known only within bounds, swung by `bcpsim sensitivity`.
     #[serde(default)]
     pub uncertain: Vec<UncertainDef>,
+    /// LGWAN, its DNS and mail (`docs/scenario-format.md` §23).
+    pub lgwan: Option<crate::lgwan::scenario::LgwanDef>,
 }
 
 /// `[calendar]`: the quake's local time and the holidays after it (top file only).
@@ -432,6 +434,10 @@ pub struct NodeDef {
     /// Japanese name.
     #[serde(default)]
     pub name_ja: String,
+    /// Owner whose contact is called about its faults, for generated nodes (default: the
+    /// node itself).
+    #[serde(skip)]
+    pub owner: Option<String>,
 }
 
 /// `[[links]]`
@@ -751,6 +757,8 @@ pub struct OptionDef {
     /// Changes to unknowns' probabilities.
     #[serde(default)]
     pub unknowns: Vec<UnknownPatch>,
+    /// Changes to the LGWAN model.
+    pub lgwan: Option<crate::lgwan::scenario::LgwanPatch>,
 }
 
 /// Changes an option makes to ministries.
@@ -865,6 +873,7 @@ pub struct Merged {
     pub recovery: Option<Located<RecoveryDef>>,
     pub calendar: Option<Located<CalendarDef>>,
     pub uncertain: Vec<Located<UncertainDef>>,
+    pub lgwan: Option<Located<crate::lgwan::scenario::LgwanDef>>,
 }
 
 impl Scenario {
@@ -1088,6 +1097,22 @@ fn load_file(
         .extend(raw.options.into_iter().map(|item| Located { file, item }));
     out.uncertain
         .extend(raw.uncertain.into_iter().map(|item| Located { file, item }));
+    if let Some(mut l) = raw.lgwan {
+        if out.lgwan.is_some() {
+            return Err(sources.error(
+                Span {
+                    file,
+                    start: l.source.span().start,
+                },
+                "[lgwan] is defined in more than one file",
+                Some("define it once, in the top scenario file or one included file".into()),
+            ));
+        }
+        l.prefectures_file = Some(crate::lgwan::expand::read_prefectures(
+            sources, file, &dir, &l,
+        )?);
+        out.lgwan = Some(Located { file, item: l });
+    }
     Ok(())
 }
 

@@ -70,6 +70,9 @@ pub struct Tally {
     /// Per-site stamp of the last trial counted in `site_failed` (scratch, not state).
     #[serde(skip)]
     site_stamp: Stamp,
+    /// LGWAN mail, when the model has it.
+    #[serde(default)]
+    pub mail: Option<crate::lgwan::MailTally>,
 }
 
 /// Scratch that never takes part in comparisons or serialisation.
@@ -102,6 +105,7 @@ impl Tally {
             site_failed: vec![0; model.sites.len()],
             rec_kansai: Vec::new(),
             site_stamp: Stamp(vec![0; model.sites.len()]),
+            mail: model.lgwan.as_ref().map(crate::lgwan::MailTally::new),
         }
         .with_recovery(model)
     }
@@ -216,6 +220,11 @@ impl Tally {
         add(&mut self.pool_wait_24h, &other.pool_wait_24h);
         add(&mut self.site_failed, &other.site_failed);
         add(&mut self.rec_kansai, &other.rec_kansai);
+        match (&mut self.mail, &other.mail) {
+            (Some(a), Some(b)) => a.merge(b),
+            (None, Some(b)) => self.mail = Some(b.clone()),
+            _ => {}
+        }
     }
 
     /// Whether two tallies have the same shape (same model).
@@ -225,6 +234,11 @@ impl Tally {
             && self.grid_lost.len() == other.grid_lost.len()
             && self.rec_up.len() == other.rec_up.len()
             && self.rec_ttr.len() == other.rec_ttr.len()
+            && match (&self.mail, &other.mail) {
+                (Some(a), Some(b)) => a.same_shape(b),
+                (None, None) => true,
+                _ => false,
+            }
     }
 }
 

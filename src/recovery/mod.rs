@@ -222,6 +222,8 @@ pub struct Recovery {
     pub(crate) monotone: Vec<bool>,
     /// Site -> nodes that may stand there (CSR).
     pub(crate) site_nodes: (Vec<u32>, Vec<u32>),
+    /// Log node and service state changes (for the mail model, [`crate::lgwan`]).
+    pub(crate) log_changes: bool,
 }
 
 /// Width of a time-to-restore histogram bin, hours.
@@ -294,7 +296,7 @@ pub struct TraceLine {
 #[derive(Debug, Clone, Default)]
 pub struct RecoveryWorkspace {
     queue: EventQueue<Ev>,
-    up: Vec<bool>,
+    pub(crate) up: Vec<bool>,
     damaged: Vec<bool>,
     grid_on: Vec<bool>,
     /// Per (site, class) generator: running.
@@ -308,7 +310,7 @@ pub struct RecoveryWorkspace {
     path_up: Vec<bool>,
     /// Per path query: up-mask of its nodes, kept current as nodes change.
     qmask: Vec<u64>,
-    service_up: Vec<bool>,
+    pub(crate) service_up: Vec<bool>,
     /// Pending re-evaluation: bit 1 = an input came up, bit 2 = an input went down.
     dirty_q: Vec<u8>,
     dirty_s: Vec<u8>,
@@ -349,6 +351,12 @@ pub struct RecoveryWorkspace {
     /// Per owner: whether its contact was reached in this trial (0 not drawn yet, 1 yes, 2 no).
     contact: Vec<u8>,
     contact_set: Vec<u32>,
+    /// When the model asks for it: (time, node) of every node state change after t = 0,
+    /// in time order (the state before the first change is the final state flipped once
+    /// per change).
+    pub node_log: Vec<(f64, u32)>,
+    /// As `node_log`, for services.
+    pub service_log: Vec<(f64, u32)>,
 }
 
 impl RecoveryWorkspace {
@@ -430,6 +438,8 @@ pub fn simulate(
         };
     }
     r.queue.reset();
+    r.node_log.clear();
+    r.service_log.clear();
     let cal = match rec.start {
         Start::Fixed(c) => c,
         Start::Sampled => Calendar::at_hour_of_week(168.0 * uniform(ts, rec.calendar_key, 0)),
@@ -786,6 +796,9 @@ pub fn simulate(
                 continue;
             }
             r.up[i] = up;
+            if rec.log_changes {
+                r.node_log.push((t, i as u32));
+            }
             let bit = if up { 1 } else { 2 };
             for &qb in row(&rec.node_queries, i) {
                 let q = qb >> 6;
@@ -850,6 +863,9 @@ pub fn simulate(
                 let v = eval_program(&model.services[s].program, &r.up, &r.path_up, &mut r.stack);
                 if v != r.service_up[s] {
                     r.service_up[s] = v;
+                    if rec.log_changes {
+                        r.service_log.push((t, s as u32));
+                    }
                     if v {
                         r.downtime[s] += t - r.down_since[s];
                         r.down_since[s] = f64::NAN;

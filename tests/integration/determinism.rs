@@ -168,3 +168,63 @@ fn ci_width_stops_at_the_same_trial_whatever_the_threads() {
     }
     assert_eq!(seen[0], seen[1]);
 }
+
+/// LGWAN mail (scenarios/lgwan-mail.toml): its tallies merge like every other count.
+fn run_lgwan(args: &[&str], out: &Path) {
+    bcpsim()
+        .arg("run")
+        .arg(scenario("lgwan-mail.toml"))
+        .args(args)
+        .args(["--seed", "7", "--quiet", "--out", out.to_str().unwrap()])
+        .assert()
+        .success();
+}
+
+fn read(p: &Path) -> Vec<u8> {
+    std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+const MAIL: [&str; 2] = ["mail.csv", "mail_compare.csv"];
+
+#[test]
+fn lgwan_mail_is_identical_for_one_and_two_threads_and_for_merged_shards() {
+    let d = tempfile::tempdir().unwrap();
+    let (one, two) = (d.path().join("one"), d.path().join("two"));
+    run_lgwan(&["--trials", "301", "--threads", "1"], &one);
+    run_lgwan(&["--trials", "301", "--threads", "2"], &two);
+    for f in MAIL {
+        assert!(
+            read(&one.join(f)) == read(&two.join(f)),
+            "{f}: 1 vs 2 threads"
+        );
+    }
+    let mut shards = Vec::new();
+    for k in 1..=3 {
+        let s = d.path().join(format!("s{k}"));
+        run_lgwan(
+            &[
+                "--trials",
+                "301",
+                "--threads",
+                "1",
+                "--shard",
+                &format!("{k}/3"),
+            ],
+            &s,
+        );
+        shards.push(s);
+    }
+    let merged = d.path().join("merged");
+    bcpsim()
+        .arg("merge")
+        .args(shards.iter().rev())
+        .args(["--out", merged.to_str().unwrap()])
+        .assert()
+        .success();
+    for f in MAIL {
+        assert!(
+            read(&one.join(f)) == read(&merged.join(f)),
+            "{f}: merged shards"
+        );
+    }
+}

@@ -7,6 +7,7 @@ mod common;
 mod compare;
 mod determinism;
 mod ground_motion;
+mod lgwan;
 mod recovery;
 mod statistics;
 mod table7;
