@@ -120,7 +120,13 @@ fn sensitivity_is_the_same_for_any_thread_count() {
             let out = d.path().join(format!("s{trials}-{threads}"));
             bcpsim()
                 .args(["sensitivity", p.to_str().unwrap(), "--trials", trials])
-                .args(["--quiet", "--threads", threads, "--out", out.to_str().unwrap()])
+                .args([
+                    "--quiet",
+                    "--threads",
+                    threads,
+                    "--out",
+                    out.to_str().unwrap(),
+                ])
                 .assert()
                 .success();
             outs.push(std::fs::read(out.join("sensitivity.csv")).unwrap());
@@ -400,7 +406,7 @@ fn intensity_grid_is_written_for_ground_motion_and_falls_off_away_from_the_quake
     assert!(at(top) < 50.0, "strongest shaking {} km away", at(top));
     // Mean intensity by 50 km ring of epicentral distance falls ring after ring (the
     // rupture is 40 km long, so the rings are past its extent from the first on).
-    let mut rings = vec![(0.0, 0usize); 12];
+    let mut rings = [(0.0, 0usize); 12];
     for r in &grid {
         let k = (at(r) / 50.0) as usize;
         if k < rings.len() {
@@ -450,7 +456,12 @@ fn report_with_two_runs_overlays_them_and_names_each() {
     let alone = std::fs::read_to_string(c1.join("report.html")).unwrap();
     assert!(!alone.contains("chart-overlay_"));
     bcpsim()
-        .args(["report", c1.to_str().unwrap(), "--with", c2.to_str().unwrap()])
+        .args([
+            "report",
+            c1.to_str().unwrap(),
+            "--with",
+            c2.to_str().unwrap(),
+        ])
         .args(["--lang", "en", "--force"])
         .assert()
         .success();
