@@ -328,6 +328,14 @@ struct SiteRow {
 }
 
 #[derive(Debug, Clone, Deserialize)]
+struct IntensityRow {
+    lat: f64,
+    lon: f64,
+    vs30_mps: f64,
+    median_jma: f64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
 struct RegionOutline {
     name_en: String,
     name_ja: String,
@@ -379,106 +387,217 @@ struct Table7Row {
 }
 
 // ---------------------------------------------------------------------------------------
-// Continuity curves per ministry (small multiples with 95 % bands).
+// Continuity curves per ministry (small multiples with 95 % bands) on a time axis.
 // ---------------------------------------------------------------------------------------
+
+/// Position of `h` hours on the time axes: log10(1 + h), so that the quake (0 h), the first
+/// hours and 30 days all read on one axis.
+fn lx(h: f64) -> f64 {
+    (1.0 + h.max(0.0)).log10()
+}
+
+/// Tick hours of the time axes: the checkpoints of the shipped scenarios, or (`sparse`, for
+/// small panels) a subset whose labels do not collide.
+fn time_ticks(sparse: bool) -> &'static [f64] {
+    if sparse {
+        &[0.0, 1.0, 6.0, 24.0, 72.0, 168.0, 720.0]
+    } else {
+        &[0.0, 1.0, 3.0, 6.0, 12.0, 24.0, 72.0, 168.0, 336.0, 720.0]
+    }
+}
+
+fn time_desc(lang: Lang) -> &'static str {
+    lang.t(
+        "time after the quake (log scale of 1 + hours)",
+        "地震後の経過時間（1+時間の対数目盛）",
+    )
+}
+
+type Chart2d<'a, DB> = ChartContext<
+    'a,
+    DB,
+    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+>;
+
+/// Draws light vertical lines at `hours` inside the chart, and tick labels at `ticks` under
+/// its x axis (on `root`, in pixels: plotters places labels only where it chooses).
+fn time_axis<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    chart: &mut Chart2d<'_, DB>,
+    hours: &[f64],
+    ticks: &[f64],
+    (y0, y1): (f64, f64),
+    size: u32,
+    lang: Lang,
+) -> DResult {
+    let max = hours.iter().copied().fold(0.0, f64::max);
+    chart
+        .draw_series(
+            hours.iter().map(|&h| {
+                PathElement::new(vec![(lx(h), y0), (lx(h), y1)], RGBColor(215, 215, 215))
+            }),
+        )
+        .map_err(e)?;
+    for &h in ticks.iter().filter(|&&h| h <= max + 1e-9) {
+        let (px, py) = chart.backend_coord(&(lx(h), y0));
+        root.draw(&PathElement::new(
+            vec![(px, py), (px, py + 5)],
+            BLACK.stroke_width(1),
+        ))
+        .map_err(e)?;
+        let label = if h == 0.0 {
+            "0".to_string()
+        } else {
+            hours_label(h, lang)
+        };
+        root.draw(&Text::new(
+            label,
+            (px, py + 7),
+            font(size).pos(Pos::new(HPos::Center, VPos::Top)),
+        ))
+        .map_err(e)?;
+    }
+    Ok(())
+}
+
+/// A series over time: (hours, estimate, low, high) at each checkpoint.
+type TimeSeries = Vec<(f64, f64, f64, f64)>;
 
 struct Continuity {
     title: String,
-    hours: Vec<f64>,
-    /// Per ministry: name and, per series, (p, low, high) at each checkpoint.
-    panels: Vec<(String, Vec<Vec<Interval>>)>,
+    /// Note under the legend (what the lines mean, what is compared).
+    note: String,
+    /// Per ministry: name and, per series, its points (`None`: not in that run).
+    panels: Vec<(String, Vec<Option<TimeSeries>>)>,
     series: Vec<(String, RGBColor)>,
+}
+
+impl Continuity {
+    fn hours(&self) -> Vec<f64> {
+        let mut h: Vec<f64> = self
+            .panels
+            .iter()
+            .flat_map(|p| p.1.iter().flatten().flat_map(|s| s.iter().map(|x| x.0)))
+            .collect();
+        h.sort_by(f64::total_cmp);
+        h.dedup();
+        h
+    }
 }
 
 impl Draw for Continuity {
     fn size(&self) -> (u32, u32) {
-        (1500, 1180)
+        let rows = self.panels.len().max(1).div_ceil(4) as u32;
+        (1500, 150 + 330 * rows)
     }
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, ctx: &Context) -> DResult {
         let lang = ctx.lang;
         let area = with_caption(root, ctx)?;
-        let (title, rest) = area.split_vertically(100);
+        let (title, rest) = area.split_vertically(116);
         title
             .draw(&Text::new(
                 self.title.clone(),
-                (750, 30),
-                font(30).pos(Pos::new(HPos::Center, VPos::Center)),
+                (750, 26),
+                font(28).pos(Pos::new(HPos::Center, VPos::Center)),
             ))
             .map_err(e)?;
         // Legend under the title.
-        let mut x = 420;
-        for (name, c) in &self.series {
+        let widths: Vec<i32> = self
+            .series
+            .iter()
+            .map(|(n, _)| 60 + fit_width(n, 19.0) as i32 + 40)
+            .collect();
+        let mut x = 750 - widths.iter().sum::<i32>() / 2;
+        for ((name, c), w) in self.series.iter().zip(&widths) {
             title
                 .draw(&Rectangle::new(
-                    [(x, 64), (x + 40, 80)],
+                    [(x, 56), (x + 40, 72)],
                     c.mix(0.25).filled(),
                 ))
                 .map_err(e)?;
             title
                 .draw(&PathElement::new(
-                    vec![(x, 72), (x + 40, 72)],
+                    vec![(x, 64), (x + 40, 64)],
                     c.stroke_width(3),
                 ))
                 .map_err(e)?;
             title
+                .draw(&Circle::new((x + 20, 64), 3, c.filled()))
+                .map_err(e)?;
+            title
                 .draw(&Text::new(
                     name.clone(),
-                    (x + 50, 72),
+                    (x + 50, 64),
                     font(19).pos(Pos::new(HPos::Left, VPos::Center)),
                 ))
                 .map_err(e)?;
-            x += 60 + 13 * name.chars().count() as i32 + 90;
+            x += w;
         }
+        title
+            .draw(&Text::new(
+                self.note.clone(),
+                (750, 96),
+                font(15)
+                    .color(&RGBColor(60, 60, 60))
+                    .pos(Pos::new(HPos::Center, VPos::Center)),
+            ))
+            .map_err(e)?;
         let n = self.panels.len().max(1);
         let cols = 4.min(n);
         let rows = n.div_ceil(cols);
         let cells = rest.split_evenly((rows, cols));
-        let last = self.hours.len().saturating_sub(1) as f64;
+        let hours = self.hours();
+        let xmax = lx(hours.last().copied().unwrap_or(720.0));
         for (cell, (name, series)) in cells.iter().zip(&self.panels) {
             let mut chart = ChartBuilder::on(cell)
-                .caption(name, font(20))
+                .caption(fit(name, 330.0, 19.0), font(19))
                 .margin(8)
-                .x_label_area_size(42)
+                .margin_right(18)
+                .x_label_area_size(48)
                 .y_label_area_size(54)
-                .build_cartesian_2d(-0.4..last + 0.4, 0.0..1.0)
+                .build_cartesian_2d(-0.04 * xmax..xmax * 1.02, 0.0..1.0)
                 .map_err(e)?;
-            let hours = self.hours.clone();
             chart
                 .configure_mesh()
-                .x_labels(self.hours.len())
+                .x_labels(0)
                 .y_labels(6)
-                .x_label_formatter(&|x| {
-                    let i = x.round() as usize;
-                    if (x - x.round()).abs() < 1e-6 && [0, 3, 5, 6, 7, 9].contains(&i) {
-                        hours
-                            .get(i)
-                            .map(|&h| hours_label(h, lang))
-                            .unwrap_or_default()
-                    } else {
-                        String::new()
-                    }
-                })
                 .y_label_formatter(&|y| format!("{y:.1}"))
-                .x_desc(lang.t("after the quake (checkpoints)", "地震後の経過（集計時点）"))
+                .x_desc(lang.t(
+                    "time after the quake (log scale)",
+                    "地震後の経過時間（対数目盛）",
+                ))
                 .y_desc(lang.t("probability", "確率"))
                 .label_style(font(14))
                 .axis_desc_style(font(15))
+                .disable_x_mesh()
                 .light_line_style(WHITE)
                 .draw()
                 .map_err(e)?;
+            time_axis(
+                root,
+                &mut chart,
+                &hours,
+                time_ticks(true),
+                (0.0, 1.0),
+                13,
+                lang,
+            )?;
             for (k, s) in series.iter().enumerate() {
+                let Some(s) = s else { continue };
                 let c = self.series[k].1;
-                let mut band: Vec<(f64, f64)> =
-                    s.iter().enumerate().map(|(i, v)| (i as f64, v.2)).collect();
-                band.extend(s.iter().enumerate().rev().map(|(i, v)| (i as f64, v.1)));
+                let mut band: Vec<(f64, f64)> = s.iter().map(|v| (lx(v.0), v.3)).collect();
+                band.extend(s.iter().rev().map(|v| (lx(v.0), v.2)));
                 chart
-                    .draw_series(std::iter::once(Polygon::new(band, c.mix(0.22).filled())))
+                    .draw_series(std::iter::once(Polygon::new(band, c.mix(0.2).filled())))
                     .map_err(e)?;
                 chart
                     .draw_series(LineSeries::new(
-                        s.iter().enumerate().map(|(i, v)| (i as f64, v.0)),
+                        s.iter().map(|v| (lx(v.0), v.1)),
                         c.stroke_width(2),
                     ))
+                    .map_err(e)?;
+                chart
+                    .draw_series(s.iter().map(|v| Circle::new((lx(v.0), v.1), 3, c.filled())))
                     .map_err(e)?;
             }
         }
@@ -486,16 +605,39 @@ impl Draw for Continuity {
     }
 }
 
+/// Width in pixels of `text` at font size `size` (as [`fit`] estimates it).
+fn fit_width(text: &str, size: f64) -> f64 {
+    text.chars()
+        .map(|c| if c.is_ascii() { 0.55 * size } else { size })
+        .sum()
+}
+
+/// The note of every chart over time: what is computed and what is drawn between.
+fn checkpoint_note(lang: Lang) -> String {
+    lang.t(
+        "Dots: computed at the checkpoints; lines and 95 % bands only join them (values between checkpoints are not computed).",
+        "点：集計時点での計算値。線と95%区間の帯は点を結んだだけ（集計時点の間は計算していない）。",
+    )
+    .to_string()
+}
+
 // ---------------------------------------------------------------------------------------
 // Fan chart of the number of ministries able to work from Kansai.
 // ---------------------------------------------------------------------------------------
 
-struct Fan {
-    title: String,
+/// One run's distribution of the number of ministries over time.
+struct FanRun {
+    name: String,
+    colour: RGBColor,
     hours: Vec<f64>,
-    ministries: usize,
     /// Per checkpoint: probabilities of 0..=ministries.
     dist: Vec<Vec<f64>>,
+}
+
+struct Fan {
+    title: String,
+    ministries: usize,
+    runs: Vec<FanRun>,
 }
 
 fn quantile(p: &[f64], q: f64) -> f64 {
@@ -509,113 +651,147 @@ fn quantile(p: &[f64], q: f64) -> f64 {
     p.len().saturating_sub(1) as f64
 }
 
+fn mean_of(p: &[f64]) -> f64 {
+    p.iter().enumerate().map(|(k, x)| k as f64 * x).sum()
+}
+
 impl Draw for Fan {
     fn size(&self) -> (u32, u32) {
-        (1400, 820)
+        (1400, 860)
     }
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, ctx: &Context) -> DResult {
         let lang = ctx.lang;
         let area = with_caption(root, ctx)?;
-        let last = self.hours.len().saturating_sub(1) as f64;
-        let mut chart = ChartBuilder::on(&area)
+        let (main, note) = area.split_vertically(area.dim_in_pixel().1 - 30);
+        note.draw(&Text::new(
+            lang.t(
+                "Dots: the mean at the checkpoints; lines and bands only join the checkpoints (values between them are not computed).",
+                "点：集計時点での平均。線と帯は集計時点を結んだだけ（集計時点の間は計算していない）。",
+            ),
+            (700, 12),
+            font(15)
+                .color(&RGBColor(60, 60, 60))
+                .pos(Pos::new(HPos::Center, VPos::Center)),
+        ))
+        .map_err(e)?;
+        let mut hours: Vec<f64> = self.runs.iter().flat_map(|r| r.hours.clone()).collect();
+        hours.sort_by(f64::total_cmp);
+        hours.dedup();
+        let xmax = lx(hours.last().copied().unwrap_or(720.0));
+        let mut chart = ChartBuilder::on(&main)
             .caption(&self.title, font(28))
             .margin(20)
+            .margin_right(30)
             .x_label_area_size(70)
             .y_label_area_size(90)
-            .build_cartesian_2d(-0.2..last + 0.2, 0.0..self.ministries as f64 + 0.5)
+            .build_cartesian_2d(-0.02 * xmax..xmax * 1.01, 0.0..self.ministries as f64 + 0.5)
             .map_err(e)?;
-        let hours = self.hours.clone();
         chart
             .configure_mesh()
-            .x_labels(self.hours.len())
-            .x_label_formatter(&|x| {
-                let i = x.round() as usize;
-                if (x - x.round()).abs() < 1e-6 {
-                    hours
-                        .get(i)
-                        .map(|&h| hours_label(h, lang))
-                        .unwrap_or_default()
-                } else {
-                    String::new()
-                }
-            })
+            .x_labels(0)
             .y_labels(self.ministries + 1)
             .y_label_formatter(&|y| format!("{y:.0}"))
-            .x_desc(lang.t(
-                "time after the quake (checkpoints, not to scale)",
-                "地震後の経過時間（集計時点、等間隔表示）",
-            ))
+            .x_desc(time_desc(lang))
             .y_desc(lang.t(
                 "ministries able to work from Kansai (number)",
                 "関西から業務継続できる府省数",
             ))
             .label_style(font(17))
             .axis_desc_style(font(19))
+            .disable_x_mesh()
             .draw()
             .map_err(e)?;
-        let q = |lo: f64, hi: f64| -> Vec<(f64, f64)> {
-            let mut v: Vec<(f64, f64)> = self
-                .dist
+        time_axis(
+            root,
+            &mut chart,
+            &hours,
+            time_ticks(false),
+            (0.0, self.ministries as f64 + 0.5),
+            17,
+            lang,
+        )?;
+        let single = self.runs.len() == 1;
+        let band = |r: &FanRun, lo: f64, hi: f64| -> Vec<(f64, f64)> {
+            let mut v: Vec<(f64, f64)> = r
+                .hours
                 .iter()
-                .enumerate()
-                .map(|(i, p)| (i as f64, quantile(p, hi)))
+                .zip(&r.dist)
+                .map(|(&h, p)| (lx(h), quantile(p, hi)))
                 .collect();
             v.extend(
-                self.dist
+                r.hours
                     .iter()
-                    .enumerate()
+                    .zip(&r.dist)
                     .rev()
-                    .map(|(i, p)| (i as f64, quantile(p, lo))),
+                    .map(|(&h, p)| (lx(h), quantile(p, lo))),
             );
             v
         };
-        chart
-            .draw_series(std::iter::once(Polygon::new(
-                q(0.05, 0.95),
-                BLUE.mix(0.18).filled(),
-            )))
-            .map_err(e)?
-            .label(lang.t("5–95 % of trials", "試行の5〜95%"))
-            .legend(|(x, y)| {
-                Rectangle::new([(x, y - 7), (x + 30, y + 7)], BLUE.mix(0.18).filled())
-            });
-        chart
-            .draw_series(std::iter::once(Polygon::new(
-                q(0.25, 0.75),
-                BLUE.mix(0.38).filled(),
-            )))
-            .map_err(e)?
-            .label(lang.t("25–75 % of trials", "試行の25〜75%"))
-            .legend(|(x, y)| {
-                Rectangle::new([(x, y - 7), (x + 30, y + 7)], BLUE.mix(0.38).filled())
-            });
-        chart
-            .draw_series(LineSeries::new(
-                self.dist
-                    .iter()
-                    .enumerate()
-                    .map(|(i, p)| (i as f64, quantile(p, 0.5))),
-                BLUE.stroke_width(3),
-            ))
-            .map_err(e)?
-            .label(lang.t("median", "中央値"))
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 30, y)], BLUE.stroke_width(3)));
-        chart
-            .draw_series(LineSeries::new(
-                self.dist.iter().enumerate().map(|(i, p)| {
-                    (
-                        i as f64,
-                        p.iter().enumerate().map(|(k, x)| k as f64 * x).sum::<f64>(),
-                    )
-                }),
-                ORANGE.stroke_width(2),
-            ))
-            .map_err(e)?
-            .label(lang.t("mean", "平均"))
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 30, y)], ORANGE.stroke_width(2)));
+        for r in &self.runs {
+            let c = r.colour;
+            let tag = |what: &str| {
+                if single {
+                    what.to_string()
+                } else {
+                    format!("{}: {what}", r.name)
+                }
+            };
+            chart
+                .draw_series(std::iter::once(Polygon::new(
+                    band(r, 0.05, 0.95),
+                    c.mix(if single { 0.18 } else { 0.14 }).filled(),
+                )))
+                .map_err(e)?
+                .label(tag(lang.t("5–95 % of trials", "試行の5〜95%")))
+                .legend(move |(x, y)| {
+                    Rectangle::new([(x, y - 7), (x + 30, y + 7)], c.mix(0.18).filled())
+                });
+            if single {
+                chart
+                    .draw_series(std::iter::once(Polygon::new(
+                        band(r, 0.25, 0.75),
+                        c.mix(0.38).filled(),
+                    )))
+                    .map_err(e)?
+                    .label(lang.t("25–75 % of trials", "試行の25〜75%"))
+                    .legend(move |(x, y)| {
+                        Rectangle::new([(x, y - 7), (x + 30, y + 7)], c.mix(0.38).filled())
+                    });
+                chart
+                    .draw_series(LineSeries::new(
+                        r.hours
+                            .iter()
+                            .zip(&r.dist)
+                            .map(|(&h, p)| (lx(h), quantile(p, 0.5))),
+                        c.stroke_width(3),
+                    ))
+                    .map_err(e)?
+                    .label(lang.t("median", "中央値"))
+                    .legend(move |(x, y)| {
+                        PathElement::new(vec![(x, y), (x + 30, y)], c.stroke_width(3))
+                    });
+            }
+            let mc = if single { ORANGE } else { c };
+            let pts: Vec<(f64, f64)> = r
+                .hours
+                .iter()
+                .zip(&r.dist)
+                .map(|(&h, p)| (lx(h), mean_of(p)))
+                .collect();
+            chart
+                .draw_series(LineSeries::new(pts.clone(), mc.stroke_width(3)))
+                .map_err(e)?
+                .label(tag(lang.t("mean", "平均")))
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 30, y)], mc.stroke_width(3))
+                });
+            chart
+                .draw_series(pts.iter().map(|&p| Circle::new(p, 4, mc.filled())))
+                .map_err(e)?;
+        }
         chart
             .configure_series_labels()
-            .label_font(font(18))
+            .label_font(font(17))
             .background_style(WHITE.mix(0.9))
             .border_style(BLACK)
             .position(SeriesLabelPosition::UpperLeft)
@@ -719,8 +895,187 @@ impl Draw for Bars {
 }
 
 // ---------------------------------------------------------------------------------------
-// Map: regions, prefectural offices, sites with failure frequency (and intensity).
+// Map: outline of Japan, intensity field, regions, prefectural offices, sites with failure
+// frequency.
 // ---------------------------------------------------------------------------------------
+
+/// Simplified prefecture outlines (JMA polygons via reversejp; `assets/maps/README.md`).
+static JAPAN: &str = include_str!("../assets/maps/japan_prefectures.json");
+
+#[derive(Debug, Deserialize)]
+struct JapanOutline {
+    prefectures: Vec<PrefectureOutline>,
+}
+
+#[derive(Debug, Deserialize)]
+struct PrefectureOutline {
+    rings: Vec<Vec<[f64; 2]>>,
+}
+
+/// Width over height of the map's plotting area, in pixels.
+const MAP_ASPECT: f64 = 1.2;
+/// Plotting area of the map, pixels.
+const MAP_PLOT: (u32, u32) = (1008, 840);
+
+/// The map extent for sites at `points` (lon, lat): their bounding box padded by 1.5°, at
+/// least 6.5° of latitude, widened so that a degree of longitude is cos(mid-latitude) of a
+/// degree of latitude at [`MAP_ASPECT`]. Returns (lon0, lon1, lat0, lat1). The run uses it
+/// for the extent of `intensity_grid.csv`, the charts for the map.
+pub fn map_extent(points: &[(f64, f64)]) -> (f64, f64, f64, f64) {
+    let (mut lon0, mut lon1, mut lat0, mut lat1) = if points.is_empty() {
+        (137.0, 137.0, 36.0, 36.0)
+    } else {
+        points.iter().fold(
+            (f64::MAX, f64::MIN, f64::MAX, f64::MIN),
+            |(a, b, c, d), &(lon, lat)| (a.min(lon), b.max(lon), c.min(lat), d.max(lat)),
+        )
+    };
+    let pad = 1.5;
+    lon0 -= pad;
+    lon1 += pad;
+    lat0 -= pad;
+    lat1 += pad;
+    let grow = |lo: &mut f64, hi: &mut f64, span: f64| {
+        if *hi - *lo < span {
+            let mid = (*lo + *hi) / 2.0;
+            *lo = mid - span / 2.0;
+            *hi = mid + span / 2.0;
+        }
+    };
+    grow(&mut lat0, &mut lat1, 6.5);
+    let k = ((lat0 + lat1) / 2.0).to_radians().cos();
+    grow(&mut lon0, &mut lon1, (lat1 - lat0) * MAP_ASPECT / k);
+    grow(&mut lat0, &mut lat1, (lon1 - lon0) * k / MAP_ASPECT);
+    (lon0, lon1, lat0, lat1)
+}
+
+/// JMA seismic intensity classes from 1 up: lower bound of instrumental intensity,
+/// English and Japanese name, colour (the JMA colour scheme for intensity maps).
+const JMA_CLASSES: [(f64, &str, &str, RGBColor); 9] = [
+    (0.5, "1", "震度1", RGBColor(242, 242, 255)),
+    (1.5, "2", "震度2", RGBColor(0, 170, 255)),
+    (2.5, "3", "震度3", RGBColor(0, 65, 255)),
+    (3.5, "4", "震度4", RGBColor(250, 230, 150)),
+    (4.5, "5-lower", "震度5弱", RGBColor(255, 230, 0)),
+    (5.0, "5-upper", "震度5強", RGBColor(255, 153, 0)),
+    (5.5, "6-lower", "震度6弱", RGBColor(255, 40, 0)),
+    (6.0, "6-upper", "震度6強", RGBColor(165, 0, 33)),
+    (6.5, "7", "震度7", RGBColor(180, 0, 104)),
+];
+
+fn jma_class(i: f64) -> Option<usize> {
+    JMA_CLASSES.iter().rposition(|c| i >= c.0)
+}
+
+/// The median intensity on a regular grid, bilinearly interpolated between grid points.
+struct Grid {
+    step: f64,
+    values: std::collections::HashMap<(i64, i64), f64>,
+    vs30: f64,
+}
+
+impl Grid {
+    fn new(rows: &[IntensityRow]) -> Option<Grid> {
+        let step = crate::report::INTENSITY_GRID_STEP_DEG;
+        let vs30 = rows.first()?.vs30_mps;
+        let values = rows
+            .iter()
+            .map(|r| {
+                (
+                    ((r.lat / step).round() as i64, (r.lon / step).round() as i64),
+                    r.median_jma,
+                )
+            })
+            .collect();
+        Some(Grid { step, values, vs30 })
+    }
+
+    fn at(&self, lon: f64, lat: f64) -> Option<f64> {
+        let (y, x) = (lat / self.step, lon / self.step);
+        let (i, j) = (y.floor() as i64, x.floor() as i64);
+        let (ty, tx) = (y - i as f64, x - j as f64);
+        let v = |a, b| self.values.get(&(a, b)).copied();
+        let (a, b, c, d) = (v(i, j)?, v(i, j + 1)?, v(i + 1, j)?, v(i + 1, j + 1)?);
+        Some((a * (1.0 - tx) + b * tx) * (1.0 - ty) + (c * (1.0 - tx) + d * tx) * ty)
+    }
+}
+
+/// A ring with its bounding box, for point-in-polygon tests of the land mask.
+struct LandRing {
+    ring: Vec<(f64, f64)>,
+    bbox: (f64, f64, f64, f64),
+}
+
+impl LandRing {
+    fn new(ring: &[[f64; 2]]) -> LandRing {
+        let ring: Vec<(f64, f64)> = ring.iter().map(|p| (p[0], p[1])).collect();
+        let bbox = ring.iter().fold(
+            (f64::MAX, f64::MIN, f64::MAX, f64::MIN),
+            |(a, b, c, d), &(x, y)| (a.min(x), b.max(x), c.min(y), d.max(y)),
+        );
+        LandRing { ring, bbox }
+    }
+
+    fn contains(&self, x: f64, y: f64) -> bool {
+        let (a, b, c, d) = self.bbox;
+        if x < a || x > b || y < c || y > d {
+            return false;
+        }
+        let mut inside = false;
+        let n = self.ring.len();
+        let mut j = n - 1;
+        for i in 0..n {
+            let (xi, yi) = self.ring[i];
+            let (xj, yj) = self.ring[j];
+            if (yi > y) != (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi {
+                inside = !inside;
+            }
+            j = i;
+        }
+        inside
+    }
+}
+
+/// Sutherland-Hodgman clipping of a ring to the rectangle `(x0, x1, y0, y1)`.
+fn clip_ring(ring: &[(f64, f64)], (x0, x1, y0, y1): (f64, f64, f64, f64)) -> Vec<(f64, f64)> {
+    type Edge = (fn(&(f64, f64), f64) -> bool, bool, f64);
+    let edges: [Edge; 4] = [
+        (|p, v| p.0 >= v, true, x0),
+        (|p, v| p.0 <= v, true, x1),
+        (|p, v| p.1 >= v, false, y0),
+        (|p, v| p.1 <= v, false, y1),
+    ];
+    let mut out: Vec<(f64, f64)> = ring.to_vec();
+    for (inside, vertical, v) in edges {
+        if out.is_empty() {
+            break;
+        }
+        let input = std::mem::take(&mut out);
+        let cut = |a: (f64, f64), b: (f64, f64)| {
+            if vertical {
+                let t = (v - a.0) / (b.0 - a.0);
+                (v, a.1 + t * (b.1 - a.1))
+            } else {
+                let t = (v - a.1) / (b.1 - a.1);
+                (a.0 + t * (b.0 - a.0), v)
+            }
+        };
+        let mut prev = *input.last().expect("non-empty");
+        for &cur in &input {
+            match (inside(&cur, v), inside(&prev, v)) {
+                (true, true) => out.push(cur),
+                (true, false) => {
+                    out.push(cut(prev, cur));
+                    out.push(cur);
+                }
+                (false, true) => out.push(cut(prev, cur)),
+                (false, false) => {}
+            }
+            prev = cur;
+        }
+    }
+    out
+}
 
 struct MapChart {
     title: String,
@@ -729,40 +1084,118 @@ struct MapChart {
     /// label.
     points: Vec<(f64, f64, f64, Option<f64>, String)>,
     prefectures: Vec<(f64, f64)>,
+    extent: (f64, f64, f64, f64),
+    grid: Option<Grid>,
 }
 
-fn heat(p: f64) -> RGBColor {
-    // White-yellow-red scale for a probability.
-    let p = p.clamp(0.0, 1.0);
-    if p < 0.5 {
-        let t = p / 0.5;
-        RGBColor(255, (255.0 - 55.0 * t) as u8, (220.0 - 200.0 * t) as u8)
-    } else {
-        let t = (p - 0.5) / 0.5;
-        RGBColor((255.0 - 75.0 * t) as u8, (200.0 - 190.0 * t) as u8, 20)
-    }
+/// White-to-black scale for the share of trials in which a site failed (distinct from the
+/// colours of the intensity field beneath).
+fn grey(p: f64) -> RGBColor {
+    let v = (255.0 * (1.0 - p.clamp(0.0, 1.0))).round() as u8;
+    RGBColor(v, v, v)
 }
+
+const SEA: RGBColor = RGBColor(226, 238, 247);
+const LAND: RGBColor = RGBColor(246, 244, 236);
 
 impl Draw for MapChart {
     fn size(&self) -> (u32, u32) {
-        (1370, 1060)
+        (MAP_PLOT.0 + 110 + 300, MAP_PLOT.1 + 34 + 60 + 70 + 10)
     }
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, ctx: &Context) -> DResult {
         let lang = ctx.lang;
         let area = with_caption(root, ctx)?;
-        let (map, side) = area.split_horizontally(1050);
-        // Longitude degrees are shorter than latitude degrees at 36° N (cos 36° = 0.81):
-        // about 930 px for 16° of longitude and 850 px for 11° of latitude.
+        let (map, side) = area.split_horizontally(MAP_PLOT.0 + 110);
+        let (lon0, lon1, lat0, lat1) = self.extent;
         let mut chart = ChartBuilder::on(&map)
             .caption(&self.title, font(26))
-            .margin(16)
+            .margin_top(10)
+            .margin_left(10)
+            .margin_right(20)
             .x_label_area_size(60)
-            .y_label_area_size(70)
-            .build_cartesian_2d(129.5..145.5, 31.0..42.0)
+            .y_label_area_size(80)
+            .build_cartesian_2d(lon0..lon1, lat0..lat1)
+            .map_err(e)?;
+        chart.plotting_area().fill(&SEA).map_err(e)?;
+        // Land, clipped to the extent.
+        let japan: JapanOutline = serde_json::from_str(JAPAN).map_err(e)?;
+        let clip = (lon0, lon1, lat0, lat1);
+        let mut land: Vec<LandRing> = Vec::new();
+        let mut shown: Vec<Vec<(f64, f64)>> = Vec::new();
+        for p in &japan.prefectures {
+            for r in &p.rings {
+                let lr = LandRing::new(r);
+                let (a, b, c, d) = lr.bbox;
+                if b < lon0 || a > lon1 || d < lat0 || c > lat1 {
+                    continue;
+                }
+                let clipped = clip_ring(&lr.ring, clip);
+                if clipped.len() >= 3 {
+                    shown.push(clipped);
+                }
+                land.push(lr);
+            }
+        }
+        for ring in &shown {
+            chart
+                .draw_series(std::iter::once(Polygon::new(ring.clone(), LAND.filled())))
+                .map_err(e)?;
+        }
+        // Intensity field on land, in cells of 4 pixels, runs of one class merged.
+        let mut classes_shown = [false; JMA_CLASSES.len()];
+        if let Some(g) = &self.grid {
+            let (pw, ph) = chart.plotting_area().dim_in_pixel();
+            let cell = 4u32;
+            let (nx, ny) = (pw.div_ceil(cell), ph.div_ceil(cell));
+            let dx = (lon1 - lon0) / nx as f64;
+            let dy = (lat1 - lat0) / ny as f64;
+            let mut rects = Vec::new();
+            for iy in 0..ny {
+                let lat = lat0 + (iy as f64 + 0.5) * dy;
+                let mut run: Option<(u32, usize)> = None;
+                for ix in 0..=nx {
+                    let class = if ix == nx {
+                        None
+                    } else {
+                        let lon = lon0 + (ix as f64 + 0.5) * dx;
+                        if land.iter().any(|r| r.contains(lon, lat)) {
+                            g.at(lon, lat).and_then(jma_class)
+                        } else {
+                            None
+                        }
+                    };
+                    if run.map(|r| Some(r.1)) != Some(class) {
+                        if let Some((start, k)) = run {
+                            rects.push((
+                                (lon0 + start as f64 * dx, lat0 + iy as f64 * dy),
+                                (lon0 + ix as f64 * dx, lat0 + (iy + 1) as f64 * dy),
+                                k,
+                            ));
+                            classes_shown[k] = true;
+                        }
+                        run = class.map(|k| (ix, k));
+                    }
+                }
+            }
+            chart
+                .draw_series(
+                    rects.into_iter().map(|(a, b, k)| {
+                        Rectangle::new([a, b], JMA_CLASSES[k].3.mix(0.75).filled())
+                    }),
+                )
+                .map_err(e)?;
+        }
+        // Prefecture boundaries and coast.
+        chart
+            .draw_series(shown.iter().map(|r| {
+                let mut pts = r.clone();
+                pts.push(r[0]);
+                PathElement::new(pts, RGBColor(110, 110, 110).stroke_width(1))
+            }))
             .map_err(e)?;
         chart
             .configure_mesh()
-            .x_labels(8)
+            .x_labels(10)
             .y_labels(8)
             .x_label_formatter(&|x| format!("{x:.0}°E"))
             .y_label_formatter(&|y| format!("{y:.0}°N"))
@@ -770,32 +1203,31 @@ impl Draw for MapChart {
             .y_desc(lang.t("latitude", "緯度"))
             .label_style(font(15))
             .axis_desc_style(font(17))
-            .light_line_style(RGBColor(235, 235, 235))
+            .disable_mesh()
             .draw()
             .map_err(e)?;
-        let fills = [RGBColor(120, 160, 230), RGBColor(120, 200, 140), GREY];
+        let outlines = [RGBColor(20, 60, 200), RGBColor(0, 130, 60), GREY];
         for (i, r) in self
             .regions
             .iter()
             .filter(|r| !r.polygons.is_empty())
             .enumerate()
         {
-            let c = fills[i % fills.len()];
+            let c = outlines[i % outlines.len()];
             for (k, ring) in r.polygons.iter().enumerate() {
                 let pts: Vec<(f64, f64)> = ring.iter().map(|p| (p[0], p[1])).collect();
-                chart
-                    .draw_series(std::iter::once(Polygon::new(
-                        pts.clone(),
-                        c.mix(0.35).filled(),
-                    )))
-                    .map_err(e)?;
+                let mut closed = clip_ring(&pts, clip);
+                if closed.is_empty() {
+                    continue;
+                }
+                closed.push(closed[0]);
                 let s = chart
-                    .draw_series(std::iter::once(PathElement::new(pts, c.stroke_width(1))))
+                    .draw_series(std::iter::once(PathElement::new(closed, c.stroke_width(3))))
                     .map_err(e)?;
                 if k == 0 {
                     let name = lang.t(&r.name_en, &r.name_ja).to_string();
                     s.label(name).legend(move |(x, y)| {
-                        Rectangle::new([(x, y - 7), (x + 24, y + 7)], c.mix(0.35).filled())
+                        PathElement::new(vec![(x, y), (x + 24, y)], c.stroke_width(3))
                     });
                 }
             }
@@ -804,14 +1236,23 @@ impl Draw for MapChart {
             .draw_series(
                 self.prefectures
                     .iter()
-                    .map(|&(lon, lat)| Circle::new((lon, lat), 3, GREY.filled())),
+                    .filter(|&&(lon, lat)| lon > lon0 && lon < lon1 && lat > lat0 && lat < lat1)
+                    .map(|&(lon, lat)| {
+                        EmptyElement::at((lon, lat))
+                            + Rectangle::new([(-3, -3), (3, 3)], RGBColor(90, 90, 90).filled())
+                    }),
             )
             .map_err(e)?
             .label(lang.t(
                 "prefectural office (orientation)",
                 "都道府県庁（位置の目安）",
             ))
-            .legend(|(x, y)| Circle::new((x + 12, y), 3, GREY.filled()));
+            .legend(|(x, y)| {
+                Rectangle::new(
+                    [(x + 9, y - 3), (x + 15, y + 3)],
+                    RGBColor(90, 90, 90).filled(),
+                )
+            });
         let mut placed: Vec<(i32, i32)> = Vec::new();
         let mut order: Vec<&(f64, f64, f64, Option<f64>, String)> = self.points.iter().collect();
         order.sort_by(|a, b| b.1.total_cmp(&a.1));
@@ -819,15 +1260,15 @@ impl Draw for MapChart {
             chart
                 .draw_series(std::iter::once(Circle::new(
                     (*lon, *lat),
-                    11,
-                    heat(*p).filled(),
+                    10,
+                    grey(*p).filled(),
                 )))
                 .map_err(e)?;
             chart
                 .draw_series(std::iter::once(Circle::new(
                     (*lon, *lat),
-                    11,
-                    BLACK.stroke_width(1),
+                    10,
+                    BLACK.stroke_width(2),
                 )))
                 .map_err(e)?;
             let text = match jma {
@@ -843,9 +1284,9 @@ impl Draw for MapChart {
             let mut ly = py;
             while placed
                 .iter()
-                .any(|&(x, y)| (x - px).abs() < 330 && (y - ly).abs() < 20)
+                .any(|&(x, y)| (x - px).abs() < 330 && (y - ly).abs() < 22)
             {
-                ly += 20;
+                ly += 22;
             }
             placed.push((px, ly));
             if ly != py {
@@ -855,12 +1296,16 @@ impl Draw for MapChart {
                 ))
                 .map_err(e)?;
             }
-            map.draw(&Text::new(
-                text,
-                (px + 17, ly),
-                font(15).pos(Pos::new(HPos::Left, VPos::Center)),
+            let style = font(15).pos(Pos::new(HPos::Left, VPos::Center));
+            // A white box behind the label keeps it readable over the field.
+            let (tw, _) = map.estimate_text_size(&text, &style).map_err(e)?;
+            map.draw(&Rectangle::new(
+                [(px + 15, ly - 10), (px + 19 + tw as i32, ly + 10)],
+                WHITE.mix(0.8).filled(),
             ))
             .map_err(e)?;
+            map.draw(&Text::new(text, (px + 17, ly), style))
+                .map_err(e)?;
         }
         chart
             .configure_series_labels()
@@ -870,47 +1315,99 @@ impl Draw for MapChart {
             .position(SeriesLabelPosition::LowerRight)
             .draw()
             .map_err(e)?;
-        // Colour scale of the failure frequency.
+        // Side panel: the two scales.
+        let mut y = 70;
         side.draw(&Text::new(
-            lang.t("sites: failed at the quake", "拠点：地震直後に被災")
+            lang.t("Sites: failed at the quake", "拠点：地震直後に被災")
                 .to_string(),
-            (10, 90),
+            (10, y),
             font(17),
         ))
         .map_err(e)?;
+        y += 24;
         side.draw(&Text::new(
-            lang.t("(share of trials)", "（試行に占める割合）")
-                .to_string(),
-            (10, 114),
-            font(15),
+            lang.t(
+                "(share of trials; label: %)",
+                "（試行に占める割合。表示は%）",
+            )
+            .to_string(),
+            (10, y),
+            font(14),
         ))
         .map_err(e)?;
-        for k in 0..=10 {
-            let p = k as f64 / 10.0;
-            let y = 150 + (10 - k) * 36;
-            side.draw(&Rectangle::new([(20, y), (60, y + 34)], heat(p).filled()))
+        y += 28;
+        for k in 0..=4 {
+            let p = k as f64 / 4.0;
+            side.draw(&Circle::new((30, y + 10), 10, grey(p).filled()))
+                .map_err(e)?;
+            side.draw(&Circle::new((30, y + 10), 10, BLACK.stroke_width(2)))
                 .map_err(e)?;
             side.draw(&Text::new(
                 format!("{:.0}%", p * 100.0),
-                (70, y + 17),
+                (50, y + 10),
                 font(15).pos(Pos::new(HPos::Left, VPos::Center)),
             ))
             .map_err(e)?;
+            y += 26;
         }
-        if self.points.iter().any(|p| p.3.is_some()) {
+        if let Some(g) = &self.grid {
+            y += 24;
             side.draw(&Text::new(
-                lang.t("label: failed % /", "表示：被災率 /").to_string(),
-                (10, 570),
-                font(15),
+                lang.t("Median JMA intensity", "震度（中央値）").to_string(),
+                (10, y),
+                font(17),
             ))
             .map_err(e)?;
-            side.draw(&Text::new(
-                lang.t("median JMA intensity", "震度（中央値）").to_string(),
-                (10, 592),
-                font(15),
-            ))
-            .map_err(e)?;
+            y += 24;
+            for line in match lang {
+                Lang::En => vec![
+                    format!("on land, at Vs30 = {:.0} m/s;", g.vs30),
+                    format!("grid {:.1}°, interpolated", g.step),
+                ],
+                Lang::Ja => vec![
+                    format!("陸域、Vs30 = {:.0} m/s で計算", g.vs30),
+                    format!("{:.1}°格子から補間", g.step),
+                ],
+            } {
+                side.draw(&Text::new(line, (10, y), font(14))).map_err(e)?;
+                y += 20;
+            }
+            y += 8;
+            for (k, c) in JMA_CLASSES.iter().enumerate().rev() {
+                side.draw(&Rectangle::new(
+                    [(20, y), (60, y + 24)],
+                    c.3.mix(0.75).filled(),
+                ))
+                .map_err(e)?;
+                side.draw(&Rectangle::new(
+                    [(20, y), (60, y + 24)],
+                    GREY.stroke_width(1),
+                ))
+                .map_err(e)?;
+                let name = lang.t(c.1, c.2);
+                side.draw(&Text::new(
+                    if classes_shown[k] {
+                        name.to_string()
+                    } else {
+                        format!("{name}{}", lang.t(" (none)", "（なし）"))
+                    },
+                    (70, y + 12),
+                    font(15).pos(Pos::new(HPos::Left, VPos::Center)),
+                ))
+                .map_err(e)?;
+                y += 26;
+            }
+            y += 6;
+            for line in match lang {
+                Lang::En => ["Site labels: failed % /", "median JMA at the site's Vs30"],
+                Lang::Ja => ["拠点の表示：被災率 /", "拠点のVs30での震度中央値"],
+            } {
+                side.draw(&Text::new(line.to_string(), (10, y), font(14)))
+                    .map_err(e)?;
+                y += 20;
+            }
         }
+        let _ = y;
         Ok(())
     }
 }
@@ -1322,6 +1819,208 @@ fn checkpoint_index(hours: &[f64], h: f64) -> Option<usize> {
     hours.iter().position(|&x| (x - h).abs() < 1e-9)
 }
 
+/// `availability.csv` of a run as series over time, by service id.
+fn read_availability(dir: &Path) -> Result<Option<BTreeMap<String, TimeSeries>>> {
+    let Some(rows) = read_csv::<AvailabilityRow>(dir, "availability.csv")? else {
+        return Ok(None);
+    };
+    let mut out: BTreeMap<String, TimeSeries> = BTreeMap::new();
+    for r in rows {
+        out.entry(r.service)
+            .or_default()
+            .push((r.hours, r.probability_up, r.ci_low, r.ci_high));
+    }
+    for s in out.values_mut() {
+        s.sort_by(|a, b| a.0.total_cmp(&b.0));
+    }
+    Ok(Some(out))
+}
+
+/// `kansai_over_time.csv` of a run: the number of ministries, the checkpoints and, per
+/// checkpoint, the probability of each number.
+#[allow(clippy::type_complexity)]
+fn read_fan(dir: &Path) -> Result<Option<(usize, Vec<f64>, Vec<Vec<f64>>)>> {
+    let Some(rows) = read_csv::<KansaiTimeRow>(dir, "kansai_over_time.csv")? else {
+        return Ok(None);
+    };
+    let mut hours: Vec<f64> = Vec::new();
+    let max = rows.iter().map(|r| r.ministries).max().unwrap_or(0);
+    let mut dist: Vec<Vec<f64>> = Vec::new();
+    for r in &rows {
+        let k = match checkpoint_index(&hours, r.hours) {
+            Some(k) => k,
+            None => {
+                hours.push(r.hours);
+                dist.push(vec![0.0; max + 1]);
+                hours.len() - 1
+            }
+        };
+        dist[k][r.ministries] = r.probability;
+    }
+    Ok(Some((max, hours, dist)))
+}
+
+/// Colours of runs overlaid on one chart.
+const RUN_COLOURS: [RGBColor; 5] = [
+    BLUE,
+    RED,
+    GREEN,
+    RGBColor(130, 60, 170),
+    RGBColor(120, 90, 40),
+];
+
+/// Charts overlaying the `run` (or `merge`) results folders among `runs` (each with the
+/// names of its scenario): per-ministry work-from-Kansai curves of every run, and the
+/// spread and mean of the number of ministries able to work from Kansai. Empty unless at
+/// least two of the folders have the recovery files.
+pub fn make_overlay(runs: &[(&Path, &Names)], lang: Lang) -> Result<Vec<Chart>> {
+    struct Run {
+        name: String,
+        manifest: ManifestInfo,
+        ministries: Vec<MinistryRow>,
+        series: BTreeMap<String, TimeSeries>,
+        fan: Option<(usize, Vec<f64>, Vec<Vec<f64>>)>,
+    }
+    let mut loaded: Vec<Run> = Vec::new();
+    for (dir, names) in runs {
+        let manifest = read_manifest(dir)?;
+        if manifest.command != "run" && manifest.command != "merge" {
+            continue;
+        }
+        let (Some(ministries), Some(series)) = (
+            read_csv::<MinistryRow>(dir, "ministries.csv")?,
+            read_availability(dir)?,
+        ) else {
+            continue;
+        };
+        let mut name = match lang {
+            Lang::Ja if !names.scenario.1.is_empty() => names.scenario.1.clone(),
+            Lang::En if !names.scenario.0.is_empty() => names.scenario.0.clone(),
+            _ => manifest.scenario_id.clone(),
+        };
+        if !manifest.options.is_empty() {
+            name = format!("{name} [{}]", manifest.options.join(", "));
+        }
+        loaded.push(Run {
+            name,
+            fan: read_fan(dir)?,
+            manifest,
+            ministries,
+            series,
+        });
+    }
+    if loaded.len() < 2 {
+        return Ok(Vec::new());
+    }
+    // Same names for different runs (the same scenario twice) get their folder's id.
+    for i in 0..loaded.len() {
+        if loaded.iter().filter(|r| r.name == loaded[i].name).count() > 1 {
+            loaded[i].name = format!("{} ({})", loaded[i].name, i + 1);
+        }
+    }
+    let colour = |i: usize| RUN_COLOURS[i % RUN_COLOURS.len()];
+    let ctx = Context {
+        lang,
+        caption: loaded
+            .iter()
+            .map(|r| {
+                format!(
+                    "{}: {}{}{}",
+                    fit(&r.name, 420.0, 15.0),
+                    r.manifest.trials,
+                    lang.t(" trials, seed ", " 試行, シード "),
+                    r.manifest.seed
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("　／　"),
+    };
+    let mut out = Vec::new();
+    // Ministries in the order of the first run that has them.
+    let mut ids: Vec<(String, String)> = Vec::new();
+    for r in &loaded {
+        for m in &r.ministries {
+            if !ids.iter().any(|x| x.0 == m.ministry) {
+                ids.push((
+                    m.ministry.clone(),
+                    lang.t(&m.name_en, &m.name_ja).to_string(),
+                ));
+            }
+        }
+    }
+    let panels = ids
+        .iter()
+        .map(|(id, name)| {
+            (
+                name.clone(),
+                loaded
+                    .iter()
+                    .map(|r| r.series.get(&format!("{id}.work_from_kansai")).cloned())
+                    .collect(),
+            )
+        })
+        .collect();
+    let title = lang
+        .t(
+            "By when each ministry can work from Kansai: the runs compared (95 % bands)",
+            "各府省が関西から業務継続できる時期：実行結果の比較（95%区間の帯）",
+        )
+        .to_string();
+    let d = Continuity {
+        title: title.clone(),
+        note: checkpoint_note(lang),
+        panels,
+        series: loaded
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (fit(&r.name, 560.0, 19.0), colour(i)))
+            .collect(),
+    };
+    out.push(render("overlay_continuity", &title, &d, &ctx)?);
+    let fans: Vec<FanRun> = loaded
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| {
+            r.fan.as_ref().map(|(_, hours, dist)| FanRun {
+                name: fit(&r.name, 300.0, 17.0),
+                colour: colour(i),
+                hours: hours.clone(),
+                dist: dist.clone(),
+            })
+        })
+        .collect();
+    if fans.len() >= 2 {
+        let max = loaded
+            .iter()
+            .filter_map(|r| r.fan.as_ref().map(|f| f.0))
+            .max()
+            .unwrap_or(0);
+        // Distributions padded to the largest number of ministries.
+        let fans = fans
+            .into_iter()
+            .map(|mut f| {
+                for p in f.dist.iter_mut() {
+                    p.resize(max + 1, 0.0);
+                }
+                f
+            })
+            .collect();
+        let title = lang
+            .t(
+                "Ministries able to work from Kansai over time: the runs compared",
+                "関西から業務継続できる府省数の推移：実行結果の比較",
+            )
+            .to_string();
+        let d = Fan {
+            title: title.clone(),
+            ministries: max,
+            runs: fans,
+        };
+        out.push(render("overlay_kansai_fan", &title, &d, &ctx)?);
+    }
+    Ok(out)
+}
+
 /// Makes every chart that the files in `dir` support.
 pub fn make_all(dir: &Path, names: &Names, lang: Lang) -> Result<Vec<Chart>> {
     let manifest = read_manifest(dir)?;
@@ -1334,33 +2033,16 @@ pub fn make_all(dir: &Path, names: &Names, lang: Lang) -> Result<Vec<Chart>> {
         Lang::En => m.ministry.to_uppercase(),
     };
     // Continuity curves.
-    if let (Some(avail), Some(ms)) = (
-        read_csv::<AvailabilityRow>(dir, "availability.csv")?,
-        ministries.as_ref(),
-    ) {
-        let mut hours: Vec<f64> = Vec::new();
-        for r in &avail {
-            if checkpoint_index(&hours, r.hours).is_none() {
-                hours.push(r.hours);
-            }
-        }
-        let get = |svc: &str| -> Vec<(f64, f64, f64)> {
-            let mut v = vec![(0.0, 0.0, 0.0); hours.len()];
-            for r in avail.iter().filter(|r| r.service == svc) {
-                if let Some(k) = checkpoint_index(&hours, r.hours) {
-                    v[k] = (r.probability_up, r.ci_low, r.ci_high);
-                }
-            }
-            v
-        };
+    if let (Some(series), Some(ms)) = (read_availability(dir)?, ministries.as_ref()) {
+        let get = |id: String| series.get(&id).cloned();
         let panels = ms
             .iter()
             .map(|m| {
                 (
                     mname(m),
                     vec![
-                        get(&format!("{}.work_from_kansai", m.ministry)),
-                        get(&format!("{}.gnet_connection", m.ministry)),
+                        get(format!("{}.work_from_kansai", m.ministry)),
+                        get(format!("{}.gnet_connection", m.ministry)),
                     ],
                 )
             })
@@ -1373,7 +2055,7 @@ pub fn make_all(dir: &Path, names: &Names, lang: Lang) -> Result<Vec<Chart>> {
             .to_string();
         let d = Continuity {
             title: title.clone(),
-            hours: hours.clone(),
+            note: checkpoint_note(lang),
             panels,
             series: vec![
                 (lang.t("work from Kansai", "関西から業務継続").into(), BLUE),
@@ -1386,21 +2068,7 @@ pub fn make_all(dir: &Path, names: &Names, lang: Lang) -> Result<Vec<Chart>> {
         out.push(render("continuity", &title, &d, &ctx)?);
     }
     // Fan chart.
-    if let Some(rows) = read_csv::<KansaiTimeRow>(dir, "kansai_over_time.csv")? {
-        let mut hours: Vec<f64> = Vec::new();
-        let max = rows.iter().map(|r| r.ministries).max().unwrap_or(0);
-        let mut dist: Vec<Vec<f64>> = Vec::new();
-        for r in &rows {
-            let k = match checkpoint_index(&hours, r.hours) {
-                Some(k) => k,
-                None => {
-                    hours.push(r.hours);
-                    dist.push(vec![0.0; max + 1]);
-                    hours.len() - 1
-                }
-            };
-            dist[k][r.ministries] = r.probability;
-        }
+    if let Some((max, hours, dist)) = read_fan(dir)? {
         let title = lang
             .t(
                 "Number of ministries able to work from Kansai over time (spread over trials)",
@@ -1409,9 +2077,13 @@ pub fn make_all(dir: &Path, names: &Names, lang: Lang) -> Result<Vec<Chart>> {
             .to_string();
         let d = Fan {
             title: title.clone(),
-            hours,
             ministries: max,
-            dist,
+            runs: vec![FanRun {
+                name: String::new(),
+                colour: BLUE,
+                hours,
+                dist,
+            }],
         };
         out.push(render("kansai_fan", &title, &d, &ctx)?);
     }
@@ -1574,11 +2246,25 @@ pub fn make_all(dir: &Path, names: &Names, lang: Lang) -> Result<Vec<Chart>> {
                 "拠点の地図：地震直後に被災した試行の割合",
             )
             .to_string();
+        let extent = map_extent(&sites.iter().map(|s| (s.lon, s.lat)).collect::<Vec<_>>());
+        let grid =
+            read_csv::<IntensityRow>(dir, "intensity_grid.csv")?.and_then(|rows| Grid::new(&rows));
+        let title = if grid.is_some() {
+            lang.t(
+                "Sites: how often something there failed at the quake, over the median intensity",
+                "拠点の地図：地震直後に被災した試行の割合と震度分布（中央値）",
+            )
+            .to_string()
+        } else {
+            title
+        };
         let d = MapChart {
             title: title.clone(),
             regions,
             points,
             prefectures,
+            extent,
+            grid,
         };
         out.push(render("map", &title, &d, &ctx)?);
     }

@@ -43,8 +43,10 @@ enum Command {
 Writes manifest.json, summary.csv, ministries.csv, kansai_ministries.csv and state.json
 (the mergeable counts) into --out (default results/<scenario>-<UTC time>); with a
 [recovery] table also availability.csv, restoration.csv and crews.csv; with
-[hazard.power] also power.csv; with [lgwan] also mail.csv and mail_compare.csv (LG.JP mail
-per flow and configuration). results/README.md describes every file.
+[hazard.power] also power.csv; with [hazard.ground_motion] also intensity_grid.csv (the
+median JMA intensity on a 0.1° grid over the map, at the sites' most common Vs30); with
+[lgwan] also mail.csv and mail_compare.csv (LG.JP mail per flow and configuration).
+results/README.md describes every file.
 
 Examples:
   bcpsim run scenarios/case1.toml
@@ -137,18 +139,24 @@ Works on any results folder (run, merge, compare, sensitivity, table7, hazard): 
 every chart the folder's files support (charts/*.svg and charts/*.png) and writes
 report.html, with the charts embedded, and report.md, which refers to charts/. Nothing is
 re-run. --with folds other folders (a comparison, a sensitivity analysis, Table 7) into
-the same report. An existing report is kept unless --force.
+the same report; with two or more run folders (Case 1 and Case 2, say) it also overlays
+them: each ministry's work-from-Kansai curve and the number of ministries working from
+Kansai, one colour per run, named by its scenario. An existing report is kept unless
+--force.
 
 Examples:
   bcpsim report results/case2-20260101T000000Z
   bcpsim report results/case2-run --with results/case2-compare --with results/case2-sens --lang en
+  bcpsim report results/case1-run --with results/case2-run --lang en   # Case 1 against Case 2
   bcpsim run scenarios/case2.toml --report          # the same, at the end of a run")]
     Report(ReportArgs),
     /// Make the charts of a results folder (charts/*.svg and charts/*.png) without a report.
     #[command(after_help = "\
-Charts: continuity curves per ministry with 95 % bands, a fan chart of the number of
-ministries able to work from Kansai, bars per ministry with intervals, a map of the sites
-with how often they failed (and the median JMA intensity for earthquake scenarios), the
+Charts: continuity curves per ministry with 95 % bands and a fan chart of the number of
+ministries able to work from Kansai (both on a time axis, log scale of 1 + hours), bars
+per ministry with intervals, a map of Japan (prefecture outlines) with the regions and
+the sites coloured by how often they failed, over the median JMA intensity field for
+earthquake scenarios (intensity_grid.csv), the
 countermeasure gains and cost against gain (compare), tornado charts (sensitivity) and
 Table 7 as a figure; each one the folder's files support.
 

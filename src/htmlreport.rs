@@ -56,6 +56,11 @@ const TABLES: &[(&str, &str, &str)] = &[
         "Sites that failed at the quake",
         "地震直後に被災した拠点",
     ),
+    (
+        "intensity_grid.csv",
+        "Median JMA intensity on a grid (drawn on the map)",
+        "格子点の震度中央値（地図に表示）",
+    ),
     ("sites.csv", "Ground motion at the sites", "各拠点の揺れ"),
     ("mail.csv", "LGWAN mail", "LGWANメール"),
     ("compare.csv", "Countermeasure comparison", "対策の比較"),
@@ -70,6 +75,9 @@ const TABLES: &[(&str, &str, &str)] = &[
 
 /// Markdown reports written by other commands, shown as they are.
 const MARKDOWN: &[&str] = &["table7.md", "compare.md", "sensitivity.md"];
+
+/// Tables longer than this are not copied into the report: it names the file instead.
+const MAX_ROWS: usize = 1000;
 
 /// Tables longer than this are folded (still all in the file).
 const FOLD_ROWS: usize = 40;
@@ -98,6 +106,19 @@ struct Section {
     markdown: Vec<(String, String)>,
     assumptions: Option<Assumptions>,
     scenario_note: Option<String>,
+    names: Names,
+}
+
+impl Section {
+    /// The scenario's title in `lang` (its id where the scenario cannot be read).
+    fn display_name(&self, lang: Lang) -> String {
+        let (en, ja) = &self.names.scenario;
+        match lang {
+            Lang::Ja if !ja.is_empty() => ja.clone(),
+            Lang::En if !en.is_empty() => en.clone(),
+            _ => self.manifest.scenario_id.clone(),
+        }
+    }
 }
 
 /// What the scenario declares that the answer rests on.
@@ -280,6 +301,7 @@ fn section(dir: &Path, lang: Lang) -> Result<Section> {
         markdown,
         assumptions,
         scenario_note,
+        names,
     })
 }
 
@@ -300,6 +322,14 @@ pub fn build(dir: &Path, with: &[PathBuf], lang: Lang) -> Result<Report> {
     for w in with {
         sections.push(section(w, lang)?);
     }
+    // Runs overlaid (Case 1 against Case 2, for example).
+    let overlay = {
+        let runs: Vec<(&Path, &Names)> = sections
+            .iter()
+            .map(|s| (s.dir.as_path(), &s.names))
+            .collect();
+        charts::make_overlay(&runs, lang)?
+    };
     // Unique chart file names across folders.
     let mut seen = std::collections::BTreeSet::new();
     for (k, s) in sections.iter_mut().enumerate() {
@@ -310,10 +340,16 @@ pub fn build(dir: &Path, with: &[PathBuf], lang: Lang) -> Result<Report> {
             }
         }
     }
+    let mut ids: Vec<&str> = Vec::new();
+    for s in &sections {
+        if !ids.contains(&s.manifest.scenario_id.as_str()) {
+            ids.push(&s.manifest.scenario_id);
+        }
+    }
     let title = format!(
         "{} — {}",
         lang.t_str("bcpsim report", "bcpsim レポート"),
-        sections[0].manifest.scenario_id
+        ids.join(", ")
     );
     let mut html = String::new();
     let mut md = String::new();
@@ -337,24 +373,44 @@ pub fn build(dir: &Path, with: &[PathBuf], lang: Lang) -> Result<Report> {
     for (k, s) in sections.iter().enumerate() {
         let _ = writeln!(
             html,
-            "<li><a href=\"#sec{k}\">{} ({})</a></li>",
+            "<li><a href=\"#sec{k}\">{} — {} ({})</a></li>",
+            html_escape(&s.display_name(lang)),
             html_escape(&s.dir.display().to_string()),
             html_escape(&s.manifest.command)
         );
     }
     let _ = writeln!(html, "</ul></nav>");
+    if !overlay.is_empty() {
+        let h = lang.t_str("The runs compared", "実行結果の比較");
+        let _ = writeln!(html, "<section id=\"runs-compared\">\n<h2>{h}</h2>");
+        let _ = writeln!(md, "## {h}\n");
+        for c in &overlay {
+            let b64 = base64::engine::general_purpose::STANDARD.encode(&c.png);
+            let _ = writeln!(
+                html,
+                "<figure id=\"chart-{}\"><img alt=\"{}\" src=\"data:image/png;base64,{b64}\"><figcaption>{}</figcaption></figure>",
+                html_escape(&c.name),
+                html_escape(&c.title),
+                html_escape(&c.title)
+            );
+            let _ = writeln!(md, "![{}](charts/{}.png)\n", md_cell(&c.title), c.name);
+        }
+        let _ = writeln!(html, "</section>");
+    }
     for (k, s) in sections.iter().enumerate() {
         let _ = writeln!(
             html,
-            "<section id=\"sec{k}\">\n<h2>{} <code>{}</code> — {}</h2>",
-            lang.t_str("Results folder", "結果フォルダ"),
+            "<section id=\"sec{k}\">\n<h2>{} — {} <code>{}</code> ({})</h2>",
+            html_escape(&s.display_name(lang)),
+            lang.t_str("results folder", "結果フォルダ"),
             html_escape(&s.dir.display().to_string()),
             html_escape(&s.manifest.command)
         );
         let _ = writeln!(
             md,
-            "## {} `{}` — {}\n",
-            lang.t_str("Results folder", "結果フォルダ"),
+            "## {} — {} `{}` ({})\n",
+            s.display_name(lang),
+            lang.t_str("results folder", "結果フォルダ"),
             s.dir.display(),
             s.manifest.command
         );
@@ -413,6 +469,23 @@ pub fn build(dir: &Path, with: &[PathBuf], lang: Lang) -> Result<Report> {
             let _ = writeln!(md, "### {}\n", lang.t_str("Tables", "表"));
         }
         for (file, title, header, rows) in &s.tables {
+            if rows.len() > MAX_ROWS {
+                let note = format!(
+                    "{} {} ({})",
+                    rows.len(),
+                    lang.t_str("rows: see the file", "行：ファイルを参照"),
+                    header.join(", ")
+                );
+                let _ = writeln!(
+                    html,
+                    "<h4 id=\"table-{}\">{} <code>{file}</code></h4>\n<p>{}</p>",
+                    html_escape(file),
+                    html_escape(title),
+                    html_escape(&note)
+                );
+                let _ = writeln!(md, "#### {title} (`{file}`)\n\n{note}\n");
+                continue;
+            }
             let fold = rows.len() > FOLD_ROWS;
             let _ = writeln!(
                 html,
@@ -554,7 +627,10 @@ pub fn build(dir: &Path, with: &[PathBuf], lang: Lang) -> Result<Report> {
         );
     }
     let _ = writeln!(html, "</body>\n</html>");
-    let charts = sections.into_iter().flat_map(|s| s.charts).collect();
+    let charts = overlay
+        .into_iter()
+        .chain(sections.into_iter().flat_map(|s| s.charts))
+        .collect();
     Ok(Report {
         charts,
         html,

@@ -583,6 +583,85 @@ pub fn kansai_over_time_rows(model: &Model, t: &Tally) -> Vec<KansaiOverTimeRow>
     rows
 }
 
+/// One row of `intensity_grid.csv`: the median ground motion of the scenario's earthquake
+/// at a grid point, at a reference Vs30 (the map's intensity field).
+#[derive(Debug, Serialize)]
+pub struct IntensityGridRow {
+    /// Latitude, degrees north.
+    pub lat: f64,
+    /// Longitude, degrees east.
+    pub lon: f64,
+    /// Reference Vs30 used at every point, m/s.
+    pub vs30_mps: f64,
+    /// Median PGV, cm/s.
+    pub median_pgv_cms: f64,
+    /// JMA instrumental intensity of the median PGV.
+    pub median_jma: f64,
+}
+
+/// Grid step of `intensity_grid.csv`, degrees (both axes).
+pub const INTENSITY_GRID_STEP_DEG: f64 = 0.1;
+
+/// The reference Vs30 of the intensity field: the most common Vs30 among the sites (the
+/// scenario's default where sites do not set their own; the smaller value on ties).
+pub fn reference_vs30(vs30: &[f64]) -> Option<f64> {
+    let mut count: std::collections::BTreeMap<u64, usize> = Default::default();
+    for v in vs30 {
+        *count.entry(v.to_bits()).or_default() += 1;
+    }
+    let mut best: Option<(usize, f64)> = None;
+    for (bits, n) in count {
+        let v = f64::from_bits(bits);
+        if best.is_none_or(|(bn, bv)| n > bn || (n == bn && v < bv)) {
+            best = Some((n, v));
+        }
+    }
+    best.map(|(_, v)| v)
+}
+
+/// Rows of `intensity_grid.csv` for a scenario with `[hazard.ground_motion]`: the median PGV
+/// (Si & Midorikawa 1999, as the run uses) and its JMA intensity on a grid of
+/// [`INTENSITY_GRID_STEP_DEG`] over the map extent of the sites
+/// ([`crate::charts::map_extent`]), at [`reference_vs30`]. Points beyond the GMPE's range
+/// (Rrup over 1000 km) are left out. Empty without ground motion.
+pub fn intensity_grid_rows(model: &Model) -> Vec<IntensityGridRow> {
+    let Some(g) = &model.ground_motion else {
+        return Vec::new();
+    };
+    let Some(vs30) = reference_vs30(&g.vs30_mps) else {
+        return Vec::new();
+    };
+    let pts: Vec<(f64, f64)> = model.sites.iter().map(|s| (s.pos.lon, s.pos.lat)).collect();
+    let (lon0, lon1, lat0, lat1) = crate::charts::map_extent(&pts);
+    let step = INTENSITY_GRID_STEP_DEG;
+    // Grid points on multiples of the step (so that grids of different runs line up).
+    let first = |x: f64| (x / step).floor() as i64;
+    let last = |x: f64| (x / step).ceil() as i64;
+    let event = g.rupture.event_params();
+    let mut rows = Vec::new();
+    for i in first(lat0)..=last(lat1) {
+        for j in first(lon0)..=last(lon1) {
+            let (lat, lon) = (r6(i as f64 * step), r6(j as f64 * step));
+            let rrup = g.rupture.rrup_km(lat, lon);
+            if let Ok((pgv, _)) = crate::groundmotion::median_and_sigma(
+                &event,
+                crate::groundmotion::Imt::Pgv,
+                rrup,
+                vs30,
+            ) {
+                rows.push(IntensityGridRow {
+                    lat,
+                    lon,
+                    vs30_mps: vs30,
+                    median_pgv_cms: r6(pgv),
+                    median_jma: r6(crate::groundmotion::jma_from_pgv(pgv)),
+                });
+            }
+        }
+    }
+    rows
+}
+
 /// A region's outline for maps (`regions.json`).
 #[derive(Debug, Serialize)]
 pub struct RegionOutline {
@@ -621,6 +700,10 @@ pub fn write_tables(out: &OutDir, model: &Model, t: &Tally) -> Result<()> {
     out.write_csv("summary.csv", &summary_rows(model, t))?;
     if !model.sites.is_empty() && t.site_failed.len() == model.sites.len() {
         out.write_csv("site_failures.csv", &site_failure_rows(model, t))?;
+    }
+    let grid = intensity_grid_rows(model);
+    if !grid.is_empty() {
+        out.write_csv("intensity_grid.csv", &grid)?;
     }
     if !model.ministries.is_empty() {
         out.write_csv("ministries.csv", &ministry_rows(model, t))?;

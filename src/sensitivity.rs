@@ -21,7 +21,7 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::model::{BuildSpec, Model};
-use crate::montecarlo::{run_trial, trial_seed, Workspace, BATCH};
+use crate::montecarlo::{run_trial, trial_seed, Workspace};
 use crate::recovery::{simulate, RecoveryWorkspace};
 use crate::report::r6;
 use crate::scenario::{Merged, PlacementDef, Scenario, Spanned};
@@ -703,6 +703,11 @@ fn value(model: &Model, how: How, ws: &Workspace, rw: Option<&RecoveryWorkspace>
     }
 }
 
+/// Trials per parallel batch. Every trial runs every variant, so a batch is already much
+/// work; small batches keep all threads busy at small trial counts. The tallies are
+/// integers, so the result does not depend on the batch boundaries or on the threads.
+const SENSITIVITY_BATCH: u64 = 16;
+
 /// Integer sums over trials: per variant and metric the sum and sum of squares of the
 /// value, per factor the sums of squared differences between each pair of its variants.
 #[derive(Debug, Clone)]
@@ -853,7 +858,7 @@ pub fn run(
     }
     let nm = metrics.len();
     let nv = models.len();
-    let batches = trials.div_ceil(BATCH);
+    let batches = trials.div_ceil(SENSITIVITY_BATCH);
     let sums = (0..batches)
         .into_par_iter()
         .map_init(
@@ -867,8 +872,8 @@ pub fn run(
             },
             |(ws, rw, x), b| {
                 let mut t = Sums::new(nv * nm, pairs * nm);
-                let lo = b * BATCH;
-                let hi = (lo + BATCH).min(trials);
+                let lo = b * SENSITIVITY_BATCH;
+                let hi = (lo + SENSITIVITY_BATCH).min(trials);
                 for i in lo..hi {
                     let ts = trial_seed(seed, i);
                     for (v, m) in models.iter().enumerate() {

@@ -112,23 +112,27 @@ fn sensitivity_is_zero_for_what_changes_nothing_and_matches_closed_forms() {
 fn sensitivity_is_the_same_for_any_thread_count() {
     let d = tempfile::tempdir().unwrap();
     let p = small(d.path(), "hazard.zones[zone].p_fail[c]");
-    let mut outs = Vec::new();
-    for threads in ["1", "2"] {
-        let out = d.path().join(format!("s{threads}"));
-        bcpsim()
-            .args([
-                "sensitivity",
-                p.to_str().unwrap(),
-                "--trials",
-                "5000",
-                "--quiet",
-            ])
-            .args(["--threads", threads, "--out", out.to_str().unwrap()])
-            .assert()
-            .success();
-        outs.push(std::fs::read(out.join("sensitivity.csv")).unwrap());
+    // 300 trials are split into many small batches (they once ran as one batch on one
+    // thread); 5000 cross the old 4096-trial batch boundary too.
+    for trials in ["300", "5000"] {
+        let mut outs = Vec::new();
+        for threads in ["1", "2"] {
+            let out = d.path().join(format!("s{trials}-{threads}"));
+            bcpsim()
+                .args(["sensitivity", p.to_str().unwrap(), "--trials", trials])
+                .args([
+                    "--quiet",
+                    "--threads",
+                    threads,
+                    "--out",
+                    out.to_str().unwrap(),
+                ])
+                .assert()
+                .success();
+            outs.push(std::fs::read(out.join("sensitivity.csv")).unwrap());
+        }
+        assert_eq!(outs[0], outs[1], "{trials} trials");
     }
-    assert_eq!(outs[0], outs[1]);
 }
 
 #[test]
@@ -359,4 +363,120 @@ fn report_bad_input_exits_2_and_keeps_what_exists() {
         .assert()
         .success();
     assert_ne!(std::fs::read(run.join("report.html")).unwrap(), before);
+}
+
+/// Great-circle distance in km (spherical Earth, as a test yardstick).
+fn km(a: (f64, f64), b: (f64, f64)) -> f64 {
+    let (la1, lo1, la2, lo2) = (
+        a.0.to_radians(),
+        a.1.to_radians(),
+        b.0.to_radians(),
+        b.1.to_radians(),
+    );
+    let h = ((la2 - la1) / 2.0).sin().powi(2)
+        + la1.cos() * la2.cos() * ((lo2 - lo1) / 2.0).sin().powi(2);
+    2.0 * 6371.0 * h.sqrt().asin()
+}
+
+#[test]
+fn intensity_grid_is_written_for_ground_motion_and_falls_off_away_from_the_quake() {
+    let d = tempfile::tempdir().unwrap();
+    let gm = d.path().join("gm");
+    let zones = d.path().join("zones");
+    for (name, out) in [("case1-gm.toml", &gm), ("case2.toml", &zones)] {
+        bcpsim()
+            .args(["run", scenario(name).to_str().unwrap(), "--trials", "40"])
+            .args(["--quiet", "--out", out.to_str().unwrap()])
+            .assert()
+            .success();
+    }
+    assert!(!zones.join("intensity_grid.csv").exists());
+    let grid = rows(&gm.join("intensity_grid.csv"));
+    // columns: lat,lon,vs30_mps,median_pgv_cms,median_jma
+    assert!(grid.len() > 1000, "{} grid points", grid.len());
+    // The reference Vs30 is the scenario's default (no shipped site sets its own).
+    assert!(grid.iter().all(|r| f(r, 2) == 300.0));
+    // case1-gm.toml: hypocentre under southern central Tokyo.
+    let hypo = (35.60, 139.74);
+    let at = |r: &csv::StringRecord| km((f(r, 0), f(r, 1)), hypo);
+    let top = grid
+        .iter()
+        .max_by(|a, b| f(a, 4).total_cmp(&f(b, 4)))
+        .unwrap();
+    assert!(at(top) < 50.0, "strongest shaking {} km away", at(top));
+    // Mean intensity by 50 km ring of epicentral distance falls ring after ring (the
+    // rupture is 40 km long, so the rings are past its extent from the first on).
+    let mut rings = [(0.0, 0usize); 12];
+    for r in &grid {
+        let k = (at(r) / 50.0) as usize;
+        if k < rings.len() {
+            rings[k].0 += f(r, 4);
+            rings[k].1 += 1;
+        }
+    }
+    let means: Vec<f64> = rings.iter().map(|(s, n)| s / *n as f64).collect();
+    for w in means.windows(2) {
+        assert!(w[1] < w[0] - 0.1, "ring means {means:?}");
+    }
+    // The grid agrees with the site computation where a site lies near a grid point at the
+    // reference Vs30: Kasumigaseki (35.6745, 139.7528) against the grid point 35.7, 139.8.
+    let site = rows(&gm.join("site_failures.csv"));
+    let kasumigaseki = site.iter().find(|r| &r[0] == "kasumigaseki").unwrap();
+    let g = grid
+        .iter()
+        .find(|r| f(r, 0) == 35.7 && f(r, 1) == 139.8)
+        .unwrap();
+    assert!((f(g, 4) - f(kasumigaseki, 9)).abs() < 0.3);
+    // The map shows the field and says at which Vs30.
+    bcpsim()
+        .args(["charts", gm.to_str().unwrap(), "--lang", "en"])
+        .assert()
+        .success();
+    let svg = std::fs::read_to_string(gm.join("charts/map.svg")).unwrap();
+    assert!(svg.contains("Vs30 = 300 m/s"));
+    assert!(svg.contains("6-lower"));
+}
+
+#[test]
+fn report_with_two_runs_overlays_them_and_names_each() {
+    let d = tempfile::tempdir().unwrap();
+    let c1 = d.path().join("c1");
+    let c2 = d.path().join("c2");
+    for (name, out) in [("case1.toml", &c1), ("case2.toml", &c2)] {
+        bcpsim()
+            .args(["run", scenario(name).to_str().unwrap(), "--trials", "60"])
+            .args(["--quiet", "--out", out.to_str().unwrap()])
+            .assert()
+            .success();
+    }
+    bcpsim()
+        .args(["report", c1.to_str().unwrap(), "--lang", "en"])
+        .assert()
+        .success();
+    let alone = std::fs::read_to_string(c1.join("report.html")).unwrap();
+    assert!(!alone.contains("chart-overlay_"));
+    bcpsim()
+        .args([
+            "report",
+            c1.to_str().unwrap(),
+            "--with",
+            c2.to_str().unwrap(),
+        ])
+        .args(["--lang", "en", "--force"])
+        .assert()
+        .success();
+    let html = std::fs::read_to_string(c1.join("report.html")).unwrap();
+    assert_self_contained(&html);
+    assert!(html.contains("id=\"runs-compared\""));
+    for chart in ["overlay_continuity", "overlay_kansai_fan"] {
+        assert!(html.contains(&format!("id=\"chart-{chart}\"")), "{chart}");
+        let png = std::fs::read(c1.join(format!("charts/{chart}.png"))).unwrap();
+        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+        let svg = std::fs::read_to_string(c1.join(format!("charts/{chart}.svg"))).unwrap();
+        // Each run is named in the legend by its scenario's name.
+        assert!(svg.contains("Case 1") && svg.contains("Case 2"), "{chart}");
+    }
+    // Each folder's section is headed by its scenario's name.
+    assert!(html.contains("<h2>Case 1"));
+    assert!(html.contains("<h2>Case 2"));
 }
