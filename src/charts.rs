@@ -139,6 +139,22 @@ fn font(size: u32) -> TextStyle<'static> {
     (FAMILY, size).into_font().into()
 }
 
+/// Draws the series legend in a white, black-bordered box at `pos`.
+fn legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    size: u32,
+    pos: SeriesLabelPosition,
+) -> DResult {
+    chart
+        .configure_series_labels()
+        .label_font(font(size))
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK)
+        .position(pos)
+        .draw()
+        .map_err(e)
+}
+
 /// Draws the caption at the bottom of the root area and returns the area above it.
 fn with_caption<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
@@ -789,14 +805,7 @@ impl Draw for Fan {
                 .draw_series(pts.iter().map(|&p| Circle::new(p, 4, mc.filled())))
                 .map_err(e)?;
         }
-        chart
-            .configure_series_labels()
-            .label_font(font(17))
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK)
-            .position(SeriesLabelPosition::UpperLeft)
-            .draw()
-            .map_err(e)?;
+        legend(&mut chart, 17, SeriesLabelPosition::UpperLeft)?;
         Ok(())
     }
 }
@@ -870,14 +879,7 @@ impl Draw for Bars {
                     .map_err(e)?;
             }
         }
-        chart
-            .configure_series_labels()
-            .label_font(font(18))
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK)
-            .position(SeriesLabelPosition::UpperRight)
-            .draw()
-            .map_err(e)?;
+        legend(&mut chart, 18, SeriesLabelPosition::UpperRight)?;
         // Ministry names under the axis, rotated so long names fit.
         for (i, name) in self.names.iter().enumerate() {
             let (px, py) = chart.backend_coord(&(i as f64, 0.0));
@@ -1307,14 +1309,7 @@ impl Draw for MapChart {
             map.draw(&Text::new(text, (px + 17, ly), style))
                 .map_err(e)?;
         }
-        chart
-            .configure_series_labels()
-            .label_font(font(16))
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK)
-            .position(SeriesLabelPosition::LowerRight)
-            .draw()
-            .map_err(e)?;
+        legend(&mut chart, 16, SeriesLabelPosition::LowerRight)?;
         // Side panel: the two scales.
         let mut y = 70;
         side.draw(&Text::new(
@@ -1532,14 +1527,7 @@ impl Draw for HBars {
                 .legend(move |(x, y)| Rectangle::new([(x, y - 7), (x + 24, y + 7)], c.filled()));
         }
         if self.reference.is_some() || !self.legend.is_empty() {
-            chart
-                .configure_series_labels()
-                .label_font(font(16))
-                .background_style(WHITE.mix(0.9))
-                .border_style(BLACK)
-                .position(SeriesLabelPosition::LowerRight)
-                .draw()
-                .map_err(e)?;
+            legend(&mut chart, 16, SeriesLabelPosition::LowerRight)?;
         }
         Ok(())
     }
@@ -1604,14 +1592,7 @@ impl Draw for CostGain {
             .map_err(e)?
             .label(ctx.lang.t("gain with 95 % interval", "改善（95%区間）"))
             .legend(|(x, y)| Circle::new((x + 12, y), 6, BLUE.filled()));
-        chart
-            .configure_series_labels()
-            .label_font(font(16))
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK)
-            .position(SeriesLabelPosition::UpperLeft)
-            .draw()
-            .map_err(e)?;
+        legend(&mut chart, 16, SeriesLabelPosition::UpperLeft)?;
         Ok(())
     }
 }
