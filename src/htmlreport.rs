@@ -502,18 +502,7 @@ pub fn build(dir: &Path, with: &[PathBuf], lang: Lang) -> Result<Report> {
                 );
             }
             let _ = write!(html, "<table>\n<tr>");
-            for h in header {
-                let _ = write!(html, "<th>{}</th>", html_escape(h));
-            }
-            let _ = writeln!(html, "</tr>");
-            for r in rows {
-                let _ = write!(html, "<tr>");
-                for c in r {
-                    let _ = write!(html, "<td>{}</td>", html_escape(c));
-                }
-                let _ = writeln!(html, "</tr>");
-            }
-            let _ = writeln!(html, "</table>");
+            html_table_rows(&mut html, header, rows);
             if fold {
                 let _ = writeln!(html, "</details>");
             }
@@ -528,14 +517,7 @@ pub fn build(dir: &Path, with: &[PathBuf], lang: Lang) -> Result<Report> {
                     .join(" | ")
             );
             let _ = writeln!(md, "|{}", "---|".repeat(header.len()));
-            for r in rows {
-                let _ = writeln!(
-                    md,
-                    "| {} |",
-                    r.iter().map(|c| md_cell(c)).collect::<Vec<_>>().join(" | ")
-                );
-            }
-            let _ = writeln!(md);
+            md_table_rows(&mut md, rows);
         }
         // Assumptions.
         if let Some(a) = &s.assumptions {
@@ -650,8 +632,20 @@ fn table_both(
         "<h4>{}</h4>\n<table>\n<tr>",
         html_escape(title).replace('`', "")
     );
+    html_table_rows(html, header, rows);
+    let _ = writeln!(
+        md,
+        "#### {title}\n\n| {} |\n|{}",
+        header.join(" | "),
+        "---|".repeat(header.len())
+    );
+    md_table_rows(md, rows);
+}
+
+/// Writes the header cells (after an open `<tr>`), the rows and the closing `</table>`.
+fn html_table_rows<H: AsRef<str>>(html: &mut String, header: &[H], rows: &[Vec<String>]) {
     for h in header {
-        let _ = write!(html, "<th>{}</th>", html_escape(h));
+        let _ = write!(html, "<th>{}</th>", html_escape(h.as_ref()));
     }
     let _ = writeln!(html, "</tr>");
     for r in rows {
@@ -662,12 +656,10 @@ fn table_both(
         let _ = writeln!(html, "</tr>");
     }
     let _ = writeln!(html, "</table>");
-    let _ = writeln!(
-        md,
-        "#### {title}\n\n| {} |\n|{}",
-        header.join(" | "),
-        "---|".repeat(header.len())
-    );
+}
+
+/// Writes the Markdown table rows (after the header and rule) and the blank line that ends it.
+fn md_table_rows(md: &mut String, rows: &[Vec<String>]) {
     for r in rows {
         let _ = writeln!(
             md,
