@@ -1085,8 +1085,8 @@ fn cmd_table7(a: Table7Args) -> Result<()> {
     out.write_csv("table7.csv", &table.rows)?;
     let md = table.markdown(lang, name);
     out.write("table7.md", md.as_bytes())?;
-    out.write_json(
-        "manifest.json",
+    finish_with_summary(
+        out,
         &ManifestFacts::whole_run(
             "table7",
             &a.model.scenario,
@@ -1096,15 +1096,11 @@ fn cmd_table7(a: Table7Args) -> Result<()> {
             trials,
             threads,
             elapsed,
-        )
-        .manifest(),
-    )?;
-    let path = out.commit()?;
-    if !quiet {
-        println!("{md}");
-        println!("results: {}", path.display());
-    }
-    Ok(())
+        ),
+        None,
+        &md,
+        quiet,
+    )
 }
 
 fn read_state(dir: &Path) -> Result<State> {
@@ -1534,8 +1530,8 @@ fn cmd_compare(a: CompareArgs) -> Result<()> {
     out.write_csv("compare.csv", &cmp.rows)?;
     let md = cmp.markdown(matches!(a.lang, LangArg::Ja));
     out.write("compare.md", md.as_bytes())?;
-    out.write_json(
-        "manifest.json",
+    finish_with_summary(
+        out,
         &ManifestFacts {
             command: "compare".into(),
             scenario: a.scenario.display().to_string(),
@@ -1548,18 +1544,11 @@ fn cmd_compare(a: CompareArgs) -> Result<()> {
             options: sets.iter().map(|s| s.join("+")).collect(),
             threads,
             elapsed_seconds: elapsed,
-        }
-        .manifest(),
-    )?;
-    if a.report {
-        report_into(&out, a.lang)?;
-    }
-    let path = out.commit()?;
-    if !a.common.quiet {
-        println!("{md}");
-        println!("results: {}", path.display());
-    }
-    Ok(())
+        },
+        a.report.then_some(a.lang),
+        &md,
+        a.common.quiet,
+    )
 }
 
 /// One row of `factors.csv`: what `bcpsim sensitivity` swung.
@@ -1626,8 +1615,8 @@ fn cmd_sensitivity(a: SensitivityArgs) -> Result<()> {
     let ja = matches!(a.lang, LangArg::Ja);
     let md = sens.markdown(ja, if ja { &model.name_ja } else { &model.name_en });
     out.write("sensitivity.md", md.as_bytes())?;
-    out.write_json(
-        "manifest.json",
+    finish_with_summary(
+        out,
         &ManifestFacts::whole_run(
             "sensitivity",
             &a.model.scenario,
@@ -1637,18 +1626,11 @@ fn cmd_sensitivity(a: SensitivityArgs) -> Result<()> {
             trials,
             threads,
             elapsed,
-        )
-        .manifest(),
-    )?;
-    if a.report {
-        report_into(&out, a.lang)?;
-    }
-    let path = out.commit()?;
-    if !a.common.quiet {
-        println!("{md}");
-        println!("results: {}", path.display());
-    }
-    Ok(())
+        ),
+        a.report.then_some(a.lang),
+        &md,
+        a.common.quiet,
+    )
 }
 
 fn chart_lang(l: LangArg) -> crate::charts::Lang {
@@ -1656,6 +1638,27 @@ fn chart_lang(l: LangArg) -> crate::charts::Lang {
         LangArg::Ja => crate::charts::Lang::Ja,
         LangArg::En => crate::charts::Lang::En,
     }
+}
+
+/// Writes the manifest, the report when asked for one, commits the results folder and prints
+/// the Markdown summary and where the results are.
+fn finish_with_summary(
+    out: OutDir,
+    facts: &ManifestFacts,
+    report: Option<LangArg>,
+    md: &str,
+    quiet: bool,
+) -> Result<()> {
+    out.write_json("manifest.json", &facts.manifest())?;
+    if let Some(lang) = report {
+        report_into(&out, lang)?;
+    }
+    let path = out.commit()?;
+    if !quiet {
+        println!("{md}");
+        println!("results: {}", path.display());
+    }
+    Ok(())
 }
 
 /// Writes the report into a results folder before it is committed.
