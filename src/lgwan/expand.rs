@@ -717,6 +717,15 @@ fn add_recovery(src: &SourceMap, m: &mut Merged, l: &Located<LgwanDef>) -> Resul
     let dur_ok = |v: &Spanned<crate::scenario::DurationDef>, what: &str| -> Result<()> {
         super::check_duration(src, l.span(v), v.get_ref(), what)
     };
+    let range_ok =
+        |v: &Spanned<f64>, range: std::ops::RangeInclusive<f64>, what: &str| -> Result<()> {
+            let x = *v.get_ref();
+            if x.is_finite() && range.contains(&x) {
+                Ok(())
+            } else {
+                Err(src.error(l.span(v), format!("{what}, found {x}"), None))
+            }
+        };
     for cdef in &d.crews {
         src_ok(&cdef.source, "a crew pool")?;
         let id = cdef.id.get_ref();
@@ -798,22 +807,16 @@ fn add_recovery(src: &SourceMap, m: &mut Merged, l: &Located<LgwanDef>) -> Resul
                 None,
             ));
         }
-        let f = *g.fuel_hours.get_ref();
-        if !f.is_finite() || !(0.0..=87_600.0).contains(&f) {
-            return Err(src.error(
-                l.span(&g.fuel_hours),
-                format!("fuel_hours must be in [0, 87600], found {f}"),
-                None,
-            ));
-        }
-        let p = *g.p_refuel.get_ref();
-        if !p.is_finite() || !(0.0..=1.0).contains(&p) {
-            return Err(src.error(
-                l.span(&g.p_refuel),
-                format!("p_refuel must be a probability in [0, 1], found {p}"),
-                None,
-            ));
-        }
+        range_ok(
+            &g.fuel_hours,
+            0.0..=87_600.0,
+            "fuel_hours must be in [0, 87600]",
+        )?;
+        range_ok(
+            &g.p_refuel,
+            0.0..=1.0,
+            "p_refuel must be a probability in [0, 1]",
+        )?;
         dur_ok(&g.refuel, "refuel")?;
     }
     let rec = &mut m.recovery.as_mut().expect("checked").item;
