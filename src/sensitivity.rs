@@ -592,16 +592,8 @@ fn set_parameter(
     })
 }
 
-/// A headline metric of the sensitivity analysis (a per-trial count).
-#[derive(Debug, Clone, Serialize)]
-pub struct Metric {
-    /// Identifier.
-    pub id: String,
-    /// English description.
-    pub name_en: String,
-    /// Japanese description.
-    pub name_ja: String,
-}
+/// A headline metric of the sensitivity analysis: the same per-trial count as in `compare`.
+pub use crate::compare::Metric;
 
 #[derive(Debug, Clone, Copy)]
 enum How {
