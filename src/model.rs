@@ -562,6 +562,29 @@ fn sp<T>(file: usize, s: &Spanned<T>) -> Span {
     }
 }
 
+/// An optional number of file `file`: `default` when absent, else checked to be finite and
+/// in [`lo`, `hi`], with an error at the value naming `what`.
+pub(crate) fn number_in_range(
+    src: &SourceMap,
+    file: usize,
+    v: &Option<crate::scenario::SF64>,
+    what: &str,
+    (default, lo, hi): (f64, f64, f64),
+) -> Result<f64> {
+    let Some(x) = v else {
+        return Ok(default);
+    };
+    let val = *x.get_ref();
+    if !val.is_finite() || val < lo || val > hi {
+        return Err(src.error(
+            sp(file, x),
+            format!("{what} must be in [{lo}, {hi}], found {val}"),
+            None,
+        ));
+    }
+    Ok(val)
+}
+
 /// Checks a probability.
 fn prob(src: &SourceMap, span: Span, what: &str, p: f64) -> Result<f64> {
     if !p.is_finite() || !(0.0..=1.0).contains(&p) {
@@ -1141,28 +1164,10 @@ impl Builder<'_> {
                 Some("cite the damage estimate or mark \"assumption: <why>\"".into()),
             ));
         }
-        let num = |v: &Option<crate::scenario::SF64>,
-                   what: &str,
-                   default: f64,
-                   lo: f64,
-                   hi: f64|
-         -> Result<f64> {
-            match v {
-                None => Ok(default),
-                Some(x) => {
-                    let x_val = *x.get_ref();
-                    if !x_val.is_finite() || x_val < lo || x_val > hi {
-                        Err(self.err(
-                            sp(f, x),
-                            format!("{what} must be in [{lo}, {hi}], found {x_val}"),
-                            None,
-                        ))
-                    } else {
-                        Ok(x_val)
-                    }
-                }
-            }
-        };
+        let num =
+            |v: &Option<crate::scenario::SF64>, what: &str, default: f64, lo: f64, hi: f64| {
+                number_in_range(self.src, f, v, what, (default, lo, hi))
+            };
         let p_event = num(&d.p_event, "p_event", 1.0, 0.0, 1.0)?;
         let vs30_default = num(
             &d.vs30_default_mps,

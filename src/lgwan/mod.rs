@@ -397,27 +397,8 @@ pub fn compile(src: &SourceMap, m: &Merged, model: &mut Model) -> Result<Option<
         .collect::<Result<Vec<_>>>()?;
 
     let lspan = l.span(&d.source);
-    let num = |v: &Option<crate::scenario::SF64>,
-               what: &str,
-               default: f64,
-               lo: f64,
-               hi: f64|
-     -> Result<f64> {
-        match v {
-            None => Ok(default),
-            Some(x) => {
-                let val = *x.get_ref();
-                if !val.is_finite() || val < lo || val > hi {
-                    Err(src.error(
-                        l.span(x),
-                        format!("{what} must be in [{lo}, {hi}], found {val}"),
-                        None,
-                    ))
-                } else {
-                    Ok(val)
-                }
-            }
-        }
+    let num = |v: &Option<crate::scenario::SF64>, what: &str, default: f64, lo: f64, hi: f64| {
+        crate::model::number_in_range(src, l.file, v, what, (default, lo, hi))
     };
     let pf = &d.postfix;
     let min_b = num(
