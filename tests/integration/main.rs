@@ -6,6 +6,7 @@ mod bad_input;
 mod common;
 mod compare;
 mod determinism;
+mod golden;
 mod ground_motion;
 mod lgwan;
 mod recovery;
