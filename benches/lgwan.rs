@@ -11,8 +11,9 @@
 
 use std::path::Path;
 
+use bcpsim::base::rng::trial_seed;
 use bcpsim::model::{BuildSpec, Model};
-use bcpsim::montecarlo::{run_range, run_trial, trial_seed, Workspace};
+use bcpsim::montecarlo::{run_range, run_trial, Workspace};
 use bcpsim::scenario::Scenario;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 

@@ -14,7 +14,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use serde::Deserialize;
 
-use crate::error::{Error, Result};
+use crate::diag::{Error, Result};
 
 /// The embedded font (IPAexGothic, IPA Font License v1.0; licence in `assets/fonts/`).
 static FONT: &[u8] = include_bytes!("../assets/fonts/ipaexg.ttf");
@@ -1758,7 +1758,7 @@ pub fn read_manifest(dir: &Path) -> Result<ManifestInfo> {
         ))
     })?;
     serde_json::from_str(&text).map_err(|m| {
-        Error::Input(Box::new(crate::error::InputError {
+        Error::Input(Box::new(crate::diag::InputError {
             file: p.clone(),
             line: m.line(),
             column: m.column(),

@@ -8,9 +8,10 @@ use std::time::Instant;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 
-use crate::error::{Error, Result};
+use crate::base::rng::GENERATOR;
+use crate::diag::{Error, Result};
 use crate::model::{BuildSpec, Model, Placement};
-use crate::montecarlo::{Shard, GENERATOR};
+use crate::montecarlo::Shard;
 use crate::report::{self, Manifest, OutDir, State};
 use crate::scenario::Scenario;
 use crate::table7::{self, Lang};
@@ -722,7 +723,7 @@ fn progress_bar(quiet: bool, total: u64) -> indicatif::ProgressBar {
 /// The widest 95 % interval among the probabilities a run reports.
 fn widest_interval(model: &Model, t: &crate::stats::Tally) -> f64 {
     let width = |k: u64| {
-        let p = crate::stats::Proportion::new(k, t.trials);
+        let p = crate::base::interval::Proportion::new(k, t.trials);
         p.high - p.low
     };
     let mut w: f64 = t.service_up.iter().map(|&k| width(k)).fold(0.0, f64::max);
@@ -775,7 +776,7 @@ fn print_headline(model: &Model, t: &crate::stats::Tally) {
     );
     for m in &model.ministries {
         let f = |s: usize| {
-            let p = crate::stats::Proportion::new(t.service_up[s], t.trials);
+            let p = crate::base::interval::Proportion::new(t.service_up[s], t.trials);
             format!("{:.3} [{:.3},{:.3}]", p.p, p.low, p.high)
         };
         println!(
@@ -1112,7 +1113,7 @@ fn read_state(dir: &Path) -> Result<State> {
         ))
     })?;
     serde_json::from_str(&text).map_err(|e| {
-        Error::Input(Box::new(crate::error::InputError {
+        Error::Input(Box::new(crate::diag::InputError {
             file: p.clone(),
             line: e.line(),
             column: e.column(),
@@ -1318,7 +1319,7 @@ fn cmd_hazard(a: HazardArgs) -> Result<()> {
                     let lo = b * crate::montecarlo::BATCH;
                     let hi = (lo + crate::montecarlo::BATCH).min(trials);
                     for t in lo..hi {
-                        let ts = crate::montecarlo::trial_seed(seed, t);
+                        let ts = crate::base::rng::trial_seed(seed, t);
                         crate::montecarlo::sample_ground_motion(&model, ts, ws);
                         if !ws.quake {
                             continue;
@@ -1351,16 +1352,16 @@ fn cmd_hazard(a: HazardArgs) -> Result<()> {
         .enumerate()
         .map(|(s, site)| {
             let pgv = g.ln_median[s].exp();
-            let f = |k: usize| report::r6(counts[s][k] as f64 / trials as f64);
+            let f = |k: usize| crate::base::fmt::r6(counts[s][k] as f64 / trials as f64);
             SiteRow {
                 site: site.id.clone(),
                 lat: site.pos.lat,
                 lon: site.pos.lon,
                 region: model.regions[site.region].id.clone(),
                 vs30_mps: g.vs30_mps[s],
-                rrup_km: report::r6(g.rrup_km[s]),
-                median_pgv_cms: report::r6(pgv),
-                median_jma: report::r6(crate::groundmotion::jma_from_pgv(pgv)),
+                rrup_km: crate::base::fmt::r6(g.rrup_km[s]),
+                median_pgv_cms: crate::base::fmt::r6(pgv),
+                median_jma: crate::base::fmt::r6(crate::groundmotion::jma_from_pgv(pgv)),
                 p_6_lower_or_more: f(0),
                 p_6_upper_or_more: f(1),
                 p_7: f(2),
@@ -1403,7 +1404,7 @@ fn cmd_explain(a: ExplainArgs) -> Result<()> {
         return Err(Error::Usage(format!(
             "unknown service `{}`{}",
             a.service,
-            crate::error::did_you_mean(&a.service, model.services.iter().map(|s| s.id.as_str()))
+            crate::diag::did_you_mean(&a.service, model.services.iter().map(|s| s.id.as_str()))
                 .map(|h| format!("; {h}"))
                 .unwrap_or_default()
         )));
@@ -1413,7 +1414,7 @@ fn cmd_explain(a: ExplainArgs) -> Result<()> {
     crate::montecarlo::run_trial(&model, seed, a.trial, &mut ws);
     let mut rw = recovery::RecoveryWorkspace::new(&model, rec);
     let mut trace = Vec::new();
-    let ts = crate::montecarlo::trial_seed(seed, a.trial);
+    let ts = crate::base::rng::trial_seed(seed, a.trial);
     recovery::simulate(&model, rec, ts, &ws, &mut rw, Some(&mut trace));
     let svc = &model.services[si];
     let used: std::collections::BTreeSet<usize> = svc.nodes_used.iter().copied().collect();

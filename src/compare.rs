@@ -9,13 +9,14 @@
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::base::fmt::r6;
+use crate::base::interval::Z95;
+use crate::base::rng::trial_seed;
+use crate::diag::{Error, Result};
 use crate::model::{BuildSpec, Model};
-use crate::montecarlo::{run_trial, trial_seed, Workspace, BATCH};
+use crate::montecarlo::{run_trial, Workspace, BATCH};
 use crate::recovery::{simulate, RecoveryWorkspace};
-use crate::report::r6;
 use crate::scenario::Scenario;
-use crate::stats::Z95;
 
 /// A headline metric: a per-trial count (0/1 for a probability).
 #[derive(Debug, Clone, Serialize)]

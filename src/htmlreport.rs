@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use base64::Engine as _;
 
 use crate::charts::{self, Chart, Lang, Names};
-use crate::error::{Error, Result};
+use crate::diag::{Error, Result};
 use crate::model::{BuildSpec, Model};
 use crate::scenario::Scenario;
 

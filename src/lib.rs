@@ -21,10 +21,11 @@
 //! assert_eq!(tally.trials, 1000);
 //! ```
 
+pub mod base;
 pub mod charts;
 pub mod cli;
 pub mod compare;
-pub mod error;
+pub mod diag;
 pub mod expr;
 pub mod geo;
 pub mod groundmotion;
@@ -39,4 +40,4 @@ pub mod sensitivity;
 pub mod stats;
 pub mod table7;
 
-pub use error::{Error, Result};
+pub use diag::{Error, Result};

@@ -9,7 +9,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
-use crate::error::{did_you_mean, Error, Result, SourceMap, Span};
+use crate::base::rng::stable_key;
+use crate::diag::{did_you_mean, Error, Result, SourceMap, Span};
 use crate::expr::{self, Expr};
 use crate::geo::{LatLon, Ring};
 use crate::groundmotion as gm;
@@ -444,12 +445,12 @@ impl Fragility {
     pub fn exceedance(&self, state: usize, x: f64) -> f64 {
         let (m, b) = (self.medians[state], self.dispersions[state]);
         match self.measure {
-            gm::FragilityMeasure::JmaIntensity => gm::normal_cdf((x - m) / b),
+            gm::FragilityMeasure::JmaIntensity => crate::base::normal::normal_cdf((x - m) / b),
             _ => {
                 if x <= 0.0 {
                     0.0
                 } else {
-                    gm::normal_cdf((x.ln() - m.ln()) / b)
+                    crate::base::normal::normal_cdf((x.ln() - m.ln()) / b)
                 }
             }
         }
@@ -505,16 +506,6 @@ impl Model {
             })
             .unwrap_or_else(|| id.to_string())
     }
-}
-
-/// 64-bit FNV-1a followed by a SplitMix64 finaliser: a stable key for an entity name.
-pub(crate) fn stable_key(kind: &str, id: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in kind.bytes().chain([0u8]).chain(id.bytes()) {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    crate::montecarlo::splitmix64(h)
 }
 
 struct NodeSpec {
@@ -764,7 +755,7 @@ fn apply_option(src: &SourceMap, m: &mut Merged, id: &str) -> Result<()> {
                 format!("the scenario's options are: {}", known.join(", "))
             })
         });
-        return Err(Error::Input(Box::new(crate::error::InputError {
+        return Err(Error::Input(Box::new(crate::diag::InputError {
             file: "<command line>".into(),
             line: 0,
             column: 0,

@@ -5,10 +5,12 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::base::fmt::r6;
+use crate::base::interval::Proportion;
+use crate::diag::{Error, Result};
 use crate::model::Model;
 use crate::montecarlo::Shard;
-use crate::stats::{Proportion, Tally};
+use crate::stats::Tally;
 
 /// A results folder being written: files go to a hidden temporary folder beside the target,
 /// which is renamed into place by [`OutDir::commit`]. Dropped uncommitted, it is removed, so
@@ -121,15 +123,6 @@ pub fn csv_bytes<T: Serialize>(rows: &[T]) -> Result<Vec<u8>> {
     }
     w.into_inner()
         .map_err(|e| Error::Run(format!("writing CSV: {e}")))
-}
-
-/// Rounds to 6 decimals so that printed numbers are stable and readable.
-pub fn r6(x: f64) -> f64 {
-    if x.is_finite() {
-        (x * 1e6).round() / 1e6
-    } else {
-        x
-    }
 }
 
 /// One row of `summary.csv`.

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 pub use toml::Spanned;
 
-use crate::error::{Error, Result, SourceFile, SourceMap, Span};
+use crate::diag::{Error, Result, SourceFile, SourceMap, Span};
 
 /// A string with its position in a file.
 pub type SString = Spanned<String>;
@@ -945,7 +945,7 @@ fn load_file(
                     format!("cannot read included file {}: {e}", path.display()),
                     Some("include paths are relative to the including file".into()),
                 ),
-                None => Error::Input(Box::new(crate::error::InputError {
+                None => Error::Input(Box::new(crate::diag::InputError {
                     file: path.to_path_buf(),
                     line: 0,
                     column: 0,

@@ -19,13 +19,14 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::error::{Error, Result};
+use crate::base::fmt::r6;
+use crate::base::interval::Z95;
+use crate::base::rng::trial_seed;
+use crate::diag::{Error, Result};
 use crate::model::{BuildSpec, Model};
-use crate::montecarlo::{run_trial, trial_seed, Workspace};
+use crate::montecarlo::{run_trial, Workspace};
 use crate::recovery::{simulate, RecoveryWorkspace};
-use crate::report::r6;
 use crate::scenario::{Merged, PlacementDef, Scenario, Spanned};
-use crate::stats::Z95;
 
 /// What kind of unknown a factor is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -14,12 +14,13 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::error::Result;
+use crate::base::fmt::r6;
+use crate::base::interval::Proportion;
+use crate::diag::Result;
 use crate::model::{BuildSpec, Location, Model};
 use crate::montecarlo::run_range;
-use crate::report::r6;
 use crate::scenario::Scenario;
-use crate::stats::{Proportion, Tally};
+use crate::stats::Tally;
 
 /// Default threshold: an event is expected when more likely than not.
 pub const DEFAULT_THRESHOLD: f64 = 0.5;

@@ -727,7 +727,7 @@ mod tests {
             }
         }
         let phi2 = (-2.0f64).exp() / (2.0 * std::f64::consts::PI).sqrt();
-        let target_var = 1.0 - 4.0 * phi2 / (2.0 * super::super::normal_cdf(2.0) - 1.0);
+        let target_var = 1.0 - 4.0 * phi2 / (2.0 * crate::base::normal::normal_cdf(2.0) - 1.0);
         assert!((target_var - 0.773_741).abs() < 1e-6);
         let tol_v = 4.0 * target_var * (2.0 / (n_samples as f64 - 1.0)).sqrt();
         for c in &cols {

@@ -16,7 +16,7 @@
 
 use std::path::Path;
 
-use crate::error::{did_you_mean, Error, Result, SourceFile, SourceMap, Span};
+use crate::diag::{did_you_mean, Error, Result, SourceFile, SourceMap, Span};
 use crate::scenario::{
     Located, Merged, NodeDef, NodeKind, PlacementDef, ServiceDef, SiteDef, Spanned,
 };

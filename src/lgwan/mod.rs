@@ -20,9 +20,10 @@ use std::collections::HashMap;
 use rand::RngCore;
 use serde::Serialize;
 
-use crate::error::{did_you_mean, Result, SourceMap, Span};
+use crate::base::rng::{stream, uniform};
+use crate::diag::{did_you_mean, Result, SourceMap, Span};
 use crate::model::Model;
-use crate::montecarlo::{stream, uniform, Workspace};
+use crate::montecarlo::Workspace;
 use crate::recovery::{calendar::Calendar, Duration, Recovery, RecoveryWorkspace, Start};
 use crate::scenario::{DurationDef, Located, Merged};
 
@@ -619,7 +620,7 @@ pub fn compile(src: &SourceMap, m: &Merged, model: &mut Model) -> Result<Option<
         flows.push(Flow {
             kind: f.kind,
             rate_per_hour: rate,
-            key: crate::model::stable_key("mail-flow", &format!("{:?}", f.kind)),
+            key: crate::base::rng::stable_key("mail-flow", &format!("{:?}", f.kind)),
         });
     }
     // Planned outages (001 section 4).
@@ -723,14 +724,14 @@ pub fn compile(src: &SourceMap, m: &Merged, model: &mut Model) -> Result<Option<
             87_600.0,
         )?;
         planned.push(Planned {
-            key: crate::model::stable_key("planned-outage", &id),
+            key: crate::base::rng::stable_key("planned-outage", &id),
             id,
             comp,
             start,
             end: start + dur,
             restarts,
             notified: notice >= required,
-            owner_key: crate::model::stable_key("owner", &owner),
+            owner_key: crate::base::rng::stable_key("owner", &owner),
         });
     }
     rec.log_changes = true;

@@ -12,8 +12,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Lgwan, MailWorkspace};
-use crate::report::r6;
-use crate::stats::{wilson, Z95};
+use crate::base::fmt::r6;
+use crate::base::interval::{wilson, Z95};
 
 /// Histogram bins: 0 exactly; one-minute bins to 24 h; ten-minute bins beyond.
 const FINE_BINS: usize = 24 * 60;

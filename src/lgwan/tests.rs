@@ -5,8 +5,9 @@
 //! `down_h` hours (no generators, no damage), the West POI and the NOC elsewhere.
 
 use super::*;
+use crate::base::rng::trial_seed;
 use crate::model::{BuildSpec, Model};
-use crate::montecarlo::{run_trial, trial_seed, Workspace};
+use crate::montecarlo::{run_trial, Workspace};
 use crate::scenario::Scenario;
 
 const PREFS: &str = "prefecture_code,prefecture_en,prefecture_ja,office_lat,office_lon,source\n\
@@ -398,7 +399,7 @@ fn trial_clustered_intervals_cover_at_95_percent_where_message_counts_would_not(
         }
         let (_, lo, hi) = tally::ratio(&r, 0, 200);
         ours += usize::from(lo <= 0.5 && 0.5 <= hi);
-        let (lo, hi) = crate::stats::wilson(r.k[0], r.n);
+        let (lo, hi) = crate::base::interval::wilson(r.k[0], r.n);
         naive += usize::from(lo <= 0.5 && 0.5 <= hi);
     }
     let cover = ours as f64 / reps as f64;

@@ -117,7 +117,12 @@ fn normalise(rel: &str, bytes: &[u8]) -> Vec<u8> {
         return bytes.to_vec();
     }
     let text = String::from_utf8_lossy(bytes);
-    let volatile = ["elapsed_seconds", "created_utc", "\"threads\"", "&quot;threads&quot;"];
+    let volatile = [
+        "elapsed_seconds",
+        "created_utc",
+        "\"threads\"",
+        "&quot;threads&quot;",
+    ];
     let mut out = String::new();
     let mut in_command_line = false;
     for line in text.lines() {
@@ -325,7 +330,11 @@ fn golden_lgwan_mail_run_compare() {
 
 #[test]
 fn golden_lgwan_mail_case1_run() {
-    run_case("lgwan-mail-case1-run", "scenarios/lgwan-mail-case1.toml", "60");
+    run_case(
+        "lgwan-mail-case1-run",
+        "scenarios/lgwan-mail-case1.toml",
+        "60",
+    );
 }
 
 #[test]
