@@ -12,9 +12,10 @@
 use std::path::Path;
 
 use bcpsim::base::rng::trial_seed;
+use bcpsim::drive::run_range;
 use bcpsim::model::{BuildSpec, Model};
-use bcpsim::montecarlo::{run_range, run_trial, Workspace};
 use bcpsim::scenario::Scenario;
+use bcpsim::sim::trial::{self, Stage, Stages, TrialWorkspace};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 
 fn lgwan() -> Model {
@@ -27,38 +28,34 @@ fn trials(c: &mut Criterion) {
     let model = lgwan();
     let rec = model.recovery.as_ref().unwrap();
     let lg = model.lgwan.as_ref().unwrap();
-    let mut ws = Workspace::new(&model);
+    let stages = Stages::all(&model);
+    let mut w = TrialWorkspace::new(&model, &stages);
     let mut g = c.benchmark_group("lgwan");
     g.throughput(Throughput::Elements(1));
     let mut i = 0u64;
     g.bench_function("lgwan_mail_one_trial", |b| {
         b.iter(|| {
             i += 1;
-            run_trial(&model, 7, i, &mut ws);
-            let mut rw = ws.recovery.take().unwrap();
-            bcpsim::recovery::simulate(&model, rec, trial_seed(7, i), &ws, &mut rw, None);
-            ws.recovery = Some(rw);
-            lg.run_trial(&model, trial_seed(7, i), &mut ws);
-            ws.mail.as_ref().unwrap().counts[0][0]
+            trial::run(&model, &stages, 7, i, &mut w);
+            w.mail.as_ref().unwrap().counts[0][0]
         })
     });
     // The mail stage alone, on the recovery of a fixed set of trials.
+    let until_recovery = Stages::until(&model, Stage::Recovery);
     let mut states = Vec::new();
     for i in 0..64u64 {
-        let mut w = Workspace::new(&model);
-        run_trial(&model, 7, i, &mut w);
-        let mut rw = w.recovery.take().unwrap();
-        bcpsim::recovery::simulate(&model, rec, trial_seed(7, i), &w, &mut rw, None);
-        w.recovery = Some(rw);
-        states.push((trial_seed(7, i), w));
+        let mut t = TrialWorkspace::new(&model, &until_recovery);
+        trial::run(&model, &until_recovery, 7, i, &mut t);
+        states.push((trial_seed(7, i), t.recovery.take().unwrap()));
     }
+    let mut mail = w.mail.take().unwrap();
     let mut k = 0;
     g.bench_function("mail_only_one_trial", |b| {
         b.iter(|| {
             k = (k + 1) % states.len();
-            let (ts, w) = &mut states[k];
-            lg.run_trial(&model, *ts, w);
-            w.mail.as_ref().unwrap().counts[0][0]
+            let (ts, rw) = &states[k];
+            lg.simulate(rec, *ts, rw, &mut mail);
+            mail.counts[0][0]
         })
     });
     g.finish();
@@ -76,7 +73,7 @@ fn hundred_thousand(c: &mut Criterion) {
     g.bench_function("lgwan_mail_100k_trials_2_threads", |b| {
         b.iter_batched(
             || (),
-            |_| pool.install(|| run_range(&model, 7, 0..100_000)),
+            |_| pool.install(|| run_range(&model, &Stages::all(&model), 7, 0..100_000)),
             BatchSize::PerIteration,
         )
     });

@@ -25,7 +25,7 @@ fn sensitivity(c: &mut Criterion) {
             .unwrap();
         g.bench_function(format!("case2_2000_trials_{threads}_threads"), |b| {
             b.iter(|| {
-                pool.install(|| bcpsim::sensitivity::run(&s, &[], trials, 7, &|_| {}))
+                pool.install(|| bcpsim::study::sensitivity::run(&s, &[], trials, 7, &|_| {}))
                     .expect("sensitivity runs")
             })
         });

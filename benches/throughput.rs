@@ -9,9 +9,10 @@
 
 use std::path::Path;
 
+use bcpsim::drive::run_range;
 use bcpsim::model::{BuildSpec, Model};
-use bcpsim::montecarlo::{run_range, run_trial, Workspace};
 use bcpsim::scenario::Scenario;
+use bcpsim::sim::trial::{self, Stages, TrialWorkspace};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 
 fn load(name: &str) -> Model {
@@ -30,13 +31,14 @@ fn bench_trials(
     pool: &rayon::ThreadPool,
     name: &str,
     model: &Model,
+    stages: &Stages,
     trials: u64,
 ) {
     g.throughput(Throughput::Elements(trials));
     g.bench_function(name, |b| {
         b.iter_batched(
             || (),
-            |_| pool.install(|| run_range(model, 7, 0..trials)),
+            |_| pool.install(|| run_range(model, stages, 7, 0..trials)),
             BatchSize::PerIteration,
         )
     });
@@ -50,17 +52,17 @@ fn two_threads() -> rayon::ThreadPool {
 }
 
 fn single_trial(c: &mut Criterion) {
-    let mut model = case2();
-    model.recovery = None;
-    let mut ws = Workspace::new(&model);
+    let model = case2();
+    let stages = Stages::at_quake(&model);
+    let mut w = TrialWorkspace::new(&model, &stages);
     let mut i = 0u64;
     let mut g = c.benchmark_group("trial");
     g.throughput(Throughput::Elements(1));
     g.bench_function("case2_one_trial", |b| {
         b.iter(|| {
             i += 1;
-            run_trial(&model, 7, i, &mut ws);
-            ws.service_up[0]
+            trial::run(&model, &stages, 7, i, &mut w);
+            w.t0.service_up[0]
         })
     });
     g.finish();
@@ -68,8 +70,7 @@ fn single_trial(c: &mut Criterion) {
 
 fn million(c: &mut Criterion) {
     // The engine target is about the state after the quake: measure without recovery.
-    let mut model = case2();
-    model.recovery = None;
+    let model = case2();
     let pool = two_threads();
     let mut g = c.benchmark_group("run");
     g.sample_size(10);
@@ -78,6 +79,7 @@ fn million(c: &mut Criterion) {
         &pool,
         "case2_1m_trials_2_threads",
         &model,
+        &Stages::at_quake(&model),
         1_000_000,
     );
     // Recovery over 30 days on 10^5 trials, for quick comparisons; the target itself is
@@ -88,16 +90,17 @@ fn million(c: &mut Criterion) {
         &pool,
         "case2_recovery_100k_trials_2_threads",
         &rec,
+        &Stages::all(&rec),
         100_000,
     );
     // Issue target: one million Case 1 trials with ground motion in under 10 s, 2 threads.
-    let mut gm = load("case1-gm.toml");
-    gm.recovery = None;
+    let gm = load("case1-gm.toml");
     bench_trials(
         &mut g,
         &pool,
         "case1_gm_1m_trials_2_threads",
         &gm,
+        &Stages::at_quake(&gm),
         1_000_000,
     );
     g.finish();
@@ -115,6 +118,7 @@ fn recovery_million(c: &mut Criterion) {
         &pool,
         "case2_recovery_1m_trials_2_threads",
         &rec,
+        &Stages::all(&rec),
         1_000_000,
     );
     g.finish();

@@ -6,38 +6,34 @@
 //!
 //! ```text
 //! scenario TOML (+ option overlays)
-//!   -> scenario::Scenario   serde mirror of the files, spans kept for errors
-//!   -> model::Model         validated, expanded (ministries -> nodes, links, services), compiled
-//!   -> montecarlo           trial i draws from streams keyed by (seed, i, entity) only
-//!   -> stats::Tally         integer counts, merged across threads and shards
-//!   -> report / table7      CSV, Table 7 (ja/en), manifest
+//!   -> scenario::Scenario     serde mirror of the files, spans kept for errors
+//!   -> model::Model           validated, expanded (ministries -> nodes, links, services), compiled
+//!   -> sim::trial::run        trial i: hazard -> damage -> recovery -> mail, draws keyed by
+//!                             (seed, i, entity) only
+//!   -> tally::Tally           integer counts, merged across threads and shards (drive)
+//!   -> study / output         compare, sensitivity, Table 7; CSV, charts, report, manifest
 //! ```
 //!
 //! ```
-//! use bcpsim::{scenario::Scenario, model::{Model, BuildSpec}, montecarlo::run_range};
+//! use bcpsim::{drive::run_range, model::{BuildSpec, Model}, scenario::Scenario, sim::trial::Stages};
 //! let scenario = Scenario::load(std::path::Path::new("scenarios/case1.toml")).unwrap();
 //! let model = Model::build(&scenario, &BuildSpec::default()).unwrap();
-//! let tally = run_range(&model, 1, 0..1000);
+//! let tally = run_range(&model, &Stages::all(&model), 1, 0..1000);
 //! assert_eq!(tally.trials, 1000);
 //! ```
 
+pub mod app;
 pub mod base;
-pub mod charts;
-pub mod cli;
-pub mod compare;
 pub mod diag;
+pub mod drive;
 pub mod expr;
 pub mod geo;
 pub mod groundmotion;
-pub mod htmlreport;
-pub mod lgwan;
 pub mod model;
-pub mod montecarlo;
-pub mod recovery;
-pub mod report;
+pub mod output;
 pub mod scenario;
-pub mod sensitivity;
-pub mod stats;
-pub mod table7;
+pub mod sim;
+pub mod study;
+pub mod tally;
 
 pub use diag::{Error, Result};

@@ -1,4 +1,4 @@
 //! The `bcpsim` command line.
 fn main() -> std::process::ExitCode {
-    bcpsim::cli::main()
+    bcpsim::app::main()
 }

@@ -21,12 +21,11 @@ use serde::Serialize;
 
 use crate::base::fmt::r6;
 use crate::base::interval::Z95;
-use crate::base::rng::trial_seed;
 use crate::diag::{Error, Result};
 use crate::model::{BuildSpec, Model};
-use crate::montecarlo::{run_trial, Workspace};
-use crate::recovery::{simulate, RecoveryWorkspace};
 use crate::scenario::{Merged, PlacementDef, Scenario, Spanned};
+use crate::sim::trial::{self, Stage, Stages, TrialWorkspace};
+use crate::tally::metrics::{self, value};
 
 /// What kind of unknown a factor is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -594,106 +593,12 @@ fn set_parameter(
 }
 
 /// A headline metric of the sensitivity analysis: the same per-trial count as in `compare`.
-pub use crate::compare::Metric;
+pub use crate::tally::metrics::Metric;
 
-#[derive(Debug, Clone, Copy)]
-enum How {
-    /// Ministries whose service (0 network operation, 1 G-net, 2 Kansai) is up at the quake.
-    Count(u8),
-    /// Ministries working from Kansai within their RTO.
-    KansaiRto,
-    /// A service up at the quake.
-    Up(usize),
-    /// A service restored within its RTO.
-    Rto(usize),
-}
-
-fn metrics(model: &Model) -> Vec<(Metric, How)> {
-    let m = |id: &str, en: &str, ja: &str, how| {
-        (
-            Metric {
-                id: id.into(),
-                name_en: en.into(),
-                name_ja: ja.into(),
-            },
-            how,
-        )
-    };
-    let mut out = Vec::new();
-    if !model.ministries.is_empty() {
-        out.push(m(
-            "ministries_working_from_kansai",
-            "Ministries able to work from Kansai right after the quake (expected number)",
-            "地震直後に関西から業務継続できる府省数（期待値）",
-            How::Count(2),
-        ));
-        if model.recovery.is_some() {
-            out.push(m(
-                "ministries_working_from_kansai_within_rto",
-                "Ministries working from Kansai within their RTO (expected number)",
-                "目標復旧時間内に関西から業務継続できる府省数（期待値）",
-                How::KansaiRto,
-            ));
-        }
-        out.push(m(
-            "ministries_network_operation",
-            "Ministries whose network operates right after the quake (expected number)",
-            "地震直後に府省内NWが稼働する府省数（期待値）",
-            How::Count(0),
-        ));
-        out.push(m(
-            "ministries_gnet_connection",
-            "Ministries connected to G-net right after the quake (expected number)",
-            "地震直後に政府共通NWへ接続できる府省数（期待値）",
-            How::Count(1),
-        ));
-    }
-    for (s, svc) in model.services.iter().enumerate() {
-        if svc.id == "gnet.operation" || model.ministries.is_empty() {
-            out.push(m(
-                &svc.id,
-                &format!("{} (probability, right after the quake)", svc.name_en),
-                &format!("{}（地震直後の確率）", svc.name_ja),
-                How::Up(s),
-            ));
-            if model.recovery.is_some() {
-                out.push(m(
-                    &format!("{}.within_rto", svc.id),
-                    &format!("{} restored within its RTO (probability)", svc.name_en),
-                    &format!("{}（目標復旧時間内に復旧する確率）", svc.name_ja),
-                    How::Rto(s),
-                ));
-            }
-        }
-    }
-    out
-}
-
-fn value(model: &Model, how: How, ws: &Workspace, rw: Option<&RecoveryWorkspace>) -> i64 {
-    let within = |s: usize| match (&model.recovery, rw) {
-        (Some(r), Some(w)) => w.ttr[s] <= r.rto[s],
-        _ => false,
-    };
-    match how {
-        How::Count(k) => model
-            .ministries
-            .iter()
-            .filter(|m| {
-                ws.service_up[match k {
-                    0 => m.network_operation,
-                    1 => m.gnet_connection,
-                    _ => m.work_from_kansai,
-                }]
-            })
-            .count() as i64,
-        How::KansaiRto => model
-            .ministries
-            .iter()
-            .filter(|m| within(m.work_from_kansai))
-            .count() as i64,
-        How::Up(s) => i64::from(ws.service_up[s]),
-        How::Rto(s) => i64::from(within(s)),
-    }
+/// The stages a sensitivity variant runs: up to the recovery (its metrics do not read the
+/// mail).
+fn sensitivity_stages(model: &Model) -> Stages {
+    Stages::until(model, Stage::Recovery)
 }
 
 /// Trials per parallel batch. Every trial runs every variant, so a batch is already much
@@ -814,7 +719,7 @@ pub fn run(
         )
     };
     let base = build(&scenario.content)?;
-    let metrics = self::metrics(&base);
+    let metrics = metrics::for_sensitivity(&base);
     let mut models = vec![base];
     // (first variant index, count) per factor; pair offsets into `pair_sq`.
     let mut spans = Vec::new();
@@ -837,7 +742,10 @@ pub fn run(
     }
     // Every variant must measure what the baseline measures, in the same order.
     for m in &models[1..] {
-        let ids: Vec<String> = self::metrics(m).into_iter().map(|(x, _)| x.id).collect();
+        let ids: Vec<String> = metrics::for_sensitivity(m)
+            .into_iter()
+            .map(|(x, _)| x.id)
+            .collect();
         if ids
             != metrics
                 .iter()
@@ -851,31 +759,28 @@ pub fn run(
     }
     let nm = metrics.len();
     let nv = models.len();
+    let stages: Vec<Stages> = models.iter().map(sensitivity_stages).collect();
     let batches = trials.div_ceil(SENSITIVITY_BATCH);
     let sums = (0..batches)
         .into_par_iter()
         .map_init(
             || {
-                let ws: Vec<Workspace> = models.iter().map(Workspace::new).collect();
-                let rw: Vec<Option<RecoveryWorkspace>> = models
+                let ws: Vec<TrialWorkspace> = models
                     .iter()
-                    .map(|m| m.recovery.as_ref().map(|r| RecoveryWorkspace::new(m, r)))
+                    .zip(&stages)
+                    .map(|(m, st)| TrialWorkspace::new(m, st))
                     .collect();
-                (ws, rw, vec![0i64; nv * nm])
+                (ws, vec![0i64; nv * nm])
             },
-            |(ws, rw, x), b| {
+            |(ws, x), b| {
                 let mut t = Sums::new(nv * nm, pairs * nm);
                 let lo = b * SENSITIVITY_BATCH;
                 let hi = (lo + SENSITIVITY_BATCH).min(trials);
                 for i in lo..hi {
-                    let ts = trial_seed(seed, i);
                     for (v, m) in models.iter().enumerate() {
-                        run_trial(m, seed, i, &mut ws[v]);
-                        if let (Some(r), Some(w)) = (&m.recovery, rw[v].as_mut()) {
-                            simulate(m, r, ts, &ws[v], w, None);
-                        }
+                        trial::run(m, &stages[v], seed, i, &mut ws[v]);
                         for (k, (_, how)) in metrics.iter().enumerate() {
-                            x[v * nm + k] = value(m, *how, &ws[v], rw[v].as_ref());
+                            x[v * nm + k] = value(m, *how, &ws[v]);
                         }
                     }
                     t.trials += 1;

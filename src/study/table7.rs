@@ -17,10 +17,11 @@ use serde::Serialize;
 use crate::base::fmt::r6;
 use crate::base::interval::Proportion;
 use crate::diag::Result;
+use crate::drive::run_range;
 use crate::model::{BuildSpec, Location, Model};
-use crate::montecarlo::run_range;
 use crate::scenario::Scenario;
-use crate::stats::Tally;
+use crate::sim::trial::Stages;
+use crate::tally::Tally;
 
 /// Default threshold: an event is expected when more likely than not.
 pub const DEFAULT_THRESHOLD: f64 = 0.5;
@@ -180,7 +181,7 @@ pub fn compute(
                 "table7: backup {backup:?}, interconnection {ic:?}, options [{}]",
                 extra.join(", ")
             ));
-            let tally = run_range(&model, config.seed, 0..config.trials);
+            let tally = run_range(&model, &Stages::all(&model), config.seed, 0..config.trials);
             cache.insert(key, (model.clone(), tally.clone()));
             Ok((model, tally))
         };

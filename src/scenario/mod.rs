@@ -8,6 +8,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+pub mod lgwan;
+pub mod lgwan_expand;
+
 use serde::Deserialize;
 pub use toml::Spanned;
 
@@ -78,7 +81,7 @@ pub struct RawFile {
     #[serde(default)]
     pub uncertain: Vec<UncertainDef>,
     /// LGWAN, its DNS and mail (`docs/scenario-format.md` §23).
-    pub lgwan: Option<crate::lgwan::scenario::LgwanDef>,
+    pub lgwan: Option<crate::scenario::lgwan::LgwanDef>,
 }
 
 /// `[calendar]`: the quake's local time and the holidays after it (top file only).
@@ -758,7 +761,7 @@ pub struct OptionDef {
     #[serde(default)]
     pub unknowns: Vec<UnknownPatch>,
     /// Changes to the LGWAN model.
-    pub lgwan: Option<crate::lgwan::scenario::LgwanPatch>,
+    pub lgwan: Option<crate::scenario::lgwan::LgwanPatch>,
 }
 
 /// Changes an option makes to ministries.
@@ -873,7 +876,7 @@ pub struct Merged {
     pub recovery: Option<Located<RecoveryDef>>,
     pub calendar: Option<Located<CalendarDef>>,
     pub uncertain: Vec<Located<UncertainDef>>,
-    pub lgwan: Option<Located<crate::lgwan::scenario::LgwanDef>>,
+    pub lgwan: Option<Located<crate::scenario::lgwan::LgwanDef>>,
 }
 
 impl Scenario {
@@ -1108,7 +1111,7 @@ fn load_file(
                 Some("define it once, in the top scenario file or one included file".into()),
             ));
         }
-        l.prefectures_file = Some(crate::lgwan::expand::read_prefectures(
+        l.prefectures_file = Some(crate::scenario::lgwan_expand::read_prefectures(
             sources, file, &dir, &l,
         )?);
         out.lgwan = Some(Located { file, item: l });

@@ -17,10 +17,10 @@ use serde::Deserialize;
 use crate::diag::{Error, Result};
 
 /// The embedded font (IPAexGothic, IPA Font License v1.0; licence in `assets/fonts/`).
-static FONT: &[u8] = include_bytes!("../assets/fonts/ipaexg.ttf");
+static FONT: &[u8] = include_bytes!("../../assets/fonts/ipaexg.ttf");
 
 /// Prefectural offices, drawn on maps for orientation.
-static PREFECTURES: &str = include_str!("../scenarios/common/prefecture_capitals.csv");
+static PREFECTURES: &str = include_str!("../../scenarios/common/prefecture_capitals.csv");
 
 const FAMILY: &str = "sans-serif";
 const SVG_FONTS: &str =
@@ -902,7 +902,7 @@ impl Draw for Bars {
 // ---------------------------------------------------------------------------------------
 
 /// Simplified prefecture outlines (JMA polygons via reversejp; `assets/maps/README.md`).
-static JAPAN: &str = include_str!("../assets/maps/japan_prefectures.json");
+static JAPAN: &str = include_str!("../../assets/maps/japan_prefectures.json");
 
 #[derive(Debug, Deserialize)]
 struct JapanOutline {
@@ -978,7 +978,7 @@ struct Grid {
 
 impl Grid {
     fn new(rows: &[IntensityRow]) -> Option<Grid> {
-        let step = crate::report::INTENSITY_GRID_STEP_DEG;
+        let step = crate::output::report::INTENSITY_GRID_STEP_DEG;
         let vs30 = rows.first()?.vs30_mps;
         let values = rows
             .iter()

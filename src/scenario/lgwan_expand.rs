@@ -21,7 +21,7 @@ use crate::scenario::{
     Located, Merged, NodeDef, NodeKind, PlacementDef, ServiceDef, SiteDef, Spanned,
 };
 
-use super::scenario::{InterconnectionDef, LgwanDef, LgwanPatch};
+use super::lgwan::{InterconnectionDef, LgwanDef, LgwanPatch};
 
 /// Parts of a municipality, in the order of the part indices of the mail model.
 pub(crate) const MUNI_PARTS: [&str; 8] = [
@@ -715,7 +715,10 @@ fn add_recovery(src: &SourceMap, m: &mut Merged, l: &Located<LgwanDef>) -> Resul
         }
     };
     let dur_ok = |v: &Spanned<crate::scenario::DurationDef>, what: &str| -> Result<()> {
-        super::check_duration(src, l.span(v), v.get_ref(), what)
+        {
+            let d = v.get_ref();
+            crate::diag::checks::duration(src, l.span(v), d.median_hours, d.beta, what)
+        }
     };
     let range_ok =
         |v: &Spanned<f64>, range: std::ops::RangeInclusive<f64>, what: &str| -> Result<()> {
@@ -786,7 +789,13 @@ fn add_recovery(src: &SourceMap, m: &mut Merged, l: &Located<LgwanDef>) -> Resul
                 return Err(src.error(l.span(b), format!("duration_by_state must list 4 durations (slight, moderate, extensive, complete), found {}", b.get_ref().len()), None));
             }
             for x in b.get_ref() {
-                super::check_duration(src, l.span(b), x, "duration_by_state")?;
+                crate::diag::checks::duration(
+                    src,
+                    l.span(b),
+                    x.median_hours,
+                    x.beta,
+                    "duration_by_state",
+                )?;
             }
         }
     }
@@ -829,4 +838,16 @@ fn add_recovery(src: &SourceMap, m: &mut Merged, l: &Located<LgwanDef>) -> Resul
 /// An error for a missing node id after the model is built (a bug, not bad input).
 pub(crate) fn missing(id: &str) -> Error {
     Error::Run(format!("LGWAN node `{id}` missing from the built model"))
+}
+
+/// Applies an option's `[options.lgwan]` (see [`apply_option`]).
+pub fn apply_option_def(
+    src: &SourceMap,
+    m: &mut Merged,
+    opt: &Located<crate::scenario::OptionDef>,
+) -> Result<()> {
+    if let Some(p) = &opt.item.lgwan {
+        apply_option(src, m, opt.file, opt.span(&opt.item.id), p)?;
+    }
+    Ok(())
 }

@@ -5,10 +5,13 @@
 //! `down_h` hours (no generators, no damage), the West POI and the NOC elsewhere.
 
 use super::*;
-use crate::base::rng::trial_seed;
+use crate::model::lgwan::*;
 use crate::model::{BuildSpec, Model};
-use crate::montecarlo::{run_trial, Workspace};
 use crate::scenario::Scenario;
+use crate::sim::mail::Fate;
+use crate::sim::mail::MailWorkspace;
+use crate::sim::trial::{self, Stages, TrialWorkspace};
+use crate::tally::mail as tally;
 
 const PREFS: &str = "prefecture_code,prefecture_en,prefecture_ja,office_lat,office_lon,source\n\
 01,North,北,43.0,141.3,test\n\
@@ -147,18 +150,11 @@ fn model(down_h: f64, p_outage: f64, extra: &str) -> Model {
 }
 
 /// Runs one trial and returns the mail workspace.
-fn trial(m: &Model, i: u64) -> Box<MailWorkspace> {
-    let mut ws = Workspace::new(m);
-    run_trial(m, 1, i, &mut ws);
-    let rec = m.recovery.as_ref().unwrap();
-    let mut rw = ws.recovery.take().unwrap();
-    crate::recovery::simulate(m, rec, trial_seed(1, i), &ws, &mut rw, None);
-    ws.recovery = Some(rw);
-    m.lgwan
-        .as_ref()
-        .unwrap()
-        .run_trial(m, trial_seed(1, i), &mut ws);
-    ws.mail.take().unwrap()
+fn trial(m: &Model, i: u64) -> MailWorkspace {
+    let stages = Stages::all(m);
+    let mut w = TrialWorkspace::new(m, &stages);
+    trial::run(m, &stages, 1, i, &mut w);
+    w.mail.take().unwrap()
 }
 
 /// Postfix's schedule with its defaults, written out from the rule (delay = age clamped to

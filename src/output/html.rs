@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 
 use base64::Engine as _;
 
-use crate::charts::{self, Chart, Lang, Names};
 use crate::diag::{Error, Result};
 use crate::model::{BuildSpec, Model};
+use crate::output::charts::{self, Chart, Lang, Names};
 use crate::scenario::Scenario;
 
 /// Tables a results folder may hold, with their titles, in report order.
@@ -123,7 +123,7 @@ impl Section {
 
 /// What the scenario declares that the answer rests on.
 struct Assumptions {
-    factors: Vec<crate::sensitivity::Factor>,
+    factors: Vec<crate::study::sensitivity::Factor>,
     sites: Vec<(String, String, f64, f64, String)>,
     options: Vec<(String, String, String)>,
 }
@@ -186,7 +186,7 @@ fn load_scenario(
         },
     };
     let names = Names::from_model(&model);
-    let factors = crate::sensitivity::factors(&scenario).unwrap_or_default();
+    let factors = crate::study::sensitivity::factors(&scenario).unwrap_or_default();
     let sites = scenario
         .content
         .sites

@@ -11,9 +11,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Lgwan, MailWorkspace};
 use crate::base::fmt::r6;
 use crate::base::interval::{wilson, Z95};
+use crate::model::lgwan::Lgwan;
+use crate::sim::mail::MailWorkspace;
 
 /// Histogram bins: 0 exactly; one-minute bins to 24 h; ten-minute bins beyond.
 const FINE_BINS: usize = 24 * 60;
@@ -75,18 +76,6 @@ pub struct MailTally {
 }
 
 /// Pairs of rows of one flow (a < b).
-pub(crate) fn pairs(lg: &Lgwan) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    for a in 0..lg.rows.len() {
-        for b in a + 1..lg.rows.len() {
-            if lg.rows[a].flow == lg.rows[b].flow {
-                out.push((a, b));
-            }
-        }
-    }
-    out
-}
-
 const BOUNCED: usize = 3;
 const W24: usize = 1;
 
@@ -102,7 +91,7 @@ impl MailTally {
                     ..RowTally::default()
                 })
                 .collect(),
-            cross: vec![[0; 2]; pairs(lg).len()],
+            cross: vec![[0; 2]; lg.pairs().len()],
         }
     }
 
@@ -373,7 +362,7 @@ fn paired(t: &MailTally, a: usize, b: usize, o: usize, cross: u64) -> (f64, f64,
 
 /// Rows of `mail_compare.csv`.
 pub fn compare_rows(lg: &Lgwan, t: &MailTally) -> Vec<CompareRow> {
-    let ps = pairs(lg);
+    let ps = lg.pairs();
     let cross = |a: usize, b: usize, o: usize| -> (u64, bool) {
         let (x, y, swap) = if a < b { (a, b, false) } else { (b, a, true) };
         let k = ps.iter().position(|&p| p == (x, y)).expect("pair");
@@ -422,3 +411,6 @@ pub fn compare_rows(lg: &Lgwan, t: &MailTally) -> Vec<CompareRow> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests;

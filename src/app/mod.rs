@@ -10,11 +10,12 @@ use serde::Serialize;
 
 use crate::base::rng::GENERATOR;
 use crate::diag::{Error, Result};
+use crate::drive::Shard;
 use crate::model::{BuildSpec, Model, Placement};
-use crate::montecarlo::Shard;
-use crate::report::{self, Manifest, OutDir, State};
+use crate::output::report::{self, Manifest, OutDir, State};
 use crate::scenario::Scenario;
-use crate::table7::{self, Lang};
+use crate::sim::trial::{self, Stage, Stages, TrialWorkspace};
+use crate::study::table7::{self, Lang};
 
 const AFTER_HELP: &str = "\
 Exit codes: 0 success, 1 failure while running, 2 bad input or usage.
@@ -221,6 +222,10 @@ struct RunArgs {
     /// maximum.
     #[arg(long, value_name = "W")]
     ci_width: Option<f64>,
+    /// Simulate only the state right after the quake (hazard, damage, services at t = 0):
+    /// the same summary, ministries and site tables as a full run, without the recovery.
+    #[arg(long)]
+    at_quake: bool,
 }
 
 #[derive(Debug, Args)]
@@ -483,6 +488,7 @@ struct ManifestFacts {
     options: Vec<String>,
     threads: usize,
     elapsed_seconds: f64,
+    at_quake: bool,
 }
 
 impl ManifestFacts {
@@ -510,6 +516,7 @@ impl ManifestFacts {
             options: model.applied.clone(),
             threads,
             elapsed_seconds,
+            at_quake: false,
         }
     }
 
@@ -531,6 +538,7 @@ impl ManifestFacts {
             elapsed_seconds: self.elapsed_seconds,
             command_line: command_line(),
             created_utc: report::utc_stamp(),
+            at_quake: self.at_quake,
         }
     }
 }
@@ -617,8 +625,13 @@ fn cmd_run(a: RunArgs) -> Result<()> {
     }
     let start = Instant::now();
     let progress = progress_bar(a.common.quiet, range.end - range.start);
+    let stages = if a.at_quake {
+        Stages::at_quake(&model)
+    } else {
+        Stages::all(&model)
+    };
     let (tally, range) = pool.install(|| {
-        run_until(&model, seed, range.clone(), a.ci_width, &|k| {
+        crate::drive::run_until(&model, &stages, seed, range.clone(), a.ci_width, &|k| {
             progress.inc(k)
         })
     });
@@ -635,9 +648,9 @@ fn cmd_run(a: RunArgs) -> Result<()> {
             a.common.quiet,
             &format!(
                 "--ci-width {w}: widest interval {:.4} after {} trials{}",
-                widest_interval(&model, &tally),
+                crate::drive::widest_interval(&tally),
                 tally.trials,
-                if widest_interval(&model, &tally) < w {
+                if crate::drive::widest_interval(&tally) < w {
                     " (target reached)"
                 } else {
                     " (maximum reached)"
@@ -655,6 +668,7 @@ fn cmd_run(a: RunArgs) -> Result<()> {
         range: (range.start, range.end),
         services: model.services.iter().map(|s| s.id.clone()).collect(),
         tally: tally.clone(),
+        at_quake: a.at_quake,
     };
     out.write_json("state.json", &state)?;
     if shard.is_none() {
@@ -675,6 +689,7 @@ fn cmd_run(a: RunArgs) -> Result<()> {
             options: model.applied.clone(),
             threads,
             elapsed_seconds: elapsed,
+            at_quake: a.at_quake,
         }
         .manifest(),
     )?;
@@ -701,9 +716,6 @@ fn cmd_run(a: RunArgs) -> Result<()> {
     Ok(())
 }
 
-/// Trials between checks of `--ci-width`: fixed, so a seed always stops at the same trial.
-const CI_CHUNK: u64 = 65_536;
-
 /// A progress bar with rate and time left, hidden with --quiet or when stderr is not a
 /// terminal.
 fn progress_bar(quiet: bool, total: u64) -> indicatif::ProgressBar {
@@ -720,53 +732,7 @@ fn progress_bar(quiet: bool, total: u64) -> indicatif::ProgressBar {
     pb
 }
 
-/// The widest 95 % interval among the probabilities a run reports.
-fn widest_interval(model: &Model, t: &crate::stats::Tally) -> f64 {
-    let width = |k: u64| {
-        let p = crate::base::interval::Proportion::new(k, t.trials);
-        p.high - p.low
-    };
-    let mut w: f64 = t.service_up.iter().map(|&k| width(k)).fold(0.0, f64::max);
-    if model.recovery.is_some() {
-        w = t.rec_up.iter().map(|&k| width(k)).fold(w, f64::max);
-        w = t.rec_within_rto.iter().map(|&k| width(k)).fold(w, f64::max);
-    }
-    w
-}
-
-/// Runs `range`, or with a target width, chunk after chunk until every interval is narrower.
-fn run_until(
-    model: &Model,
-    seed: u64,
-    range: std::ops::Range<u64>,
-    ci_width: Option<f64>,
-    progress: &(dyn Fn(u64) + Sync),
-) -> (crate::stats::Tally, std::ops::Range<u64>) {
-    let Some(w) = ci_width else {
-        return (
-            crate::montecarlo::run_range_with(model, seed, range.clone(), progress),
-            range,
-        );
-    };
-    let mut tally = crate::stats::Tally::new(model);
-    let mut done = range.start;
-    while done < range.end {
-        let end = (done + CI_CHUNK).min(range.end);
-        tally.merge(&crate::montecarlo::run_range_with(
-            model,
-            seed,
-            done..end,
-            progress,
-        ));
-        done = end;
-        if widest_interval(model, &tally) < w {
-            break;
-        }
-    }
-    (tally, range.start..done)
-}
-
-fn print_headline(model: &Model, t: &crate::stats::Tally) {
+fn print_headline(model: &Model, t: &crate::tally::Tally) {
     if model.ministries.is_empty() {
         return;
     }
@@ -790,7 +756,7 @@ fn print_headline(model: &Model, t: &crate::stats::Tally) {
 }
 
 /// By when each ministry can work from Kansai: probabilities at a few checkpoints.
-fn print_kansai_curve(model: &Model, t: &crate::stats::Tally) {
+fn print_kansai_curve(model: &Model, t: &crate::tally::Tally) {
     let Some(rec) = &model.recovery else {
         return;
     };
@@ -821,12 +787,12 @@ fn print_kansai_curve(model: &Model, t: &crate::stats::Tally) {
     }
 }
 
-fn print_mail(model: &Model, t: &crate::stats::Tally) {
+fn print_mail(model: &Model, t: &crate::tally::Tally) {
     let (Some(lg), Some(m)) = (&model.lgwan, &t.mail) else {
         return;
     };
     println!("\nLGWAN mail: bounced (95 % interval) and delivered within 24 h, per flow and configuration");
-    for r in crate::lgwan::mail_rows(lg, m) {
+    for r in crate::tally::mail::mail_rows(lg, m) {
         println!(
             "{:<29} {:<18} bounced {:.3} [{:.3},{:.3}]  within 24 h {:.3}",
             r.flow, r.configuration, r.p_bounced, r.p_bounced_low, r.p_bounced_high, r.p_within_24h
@@ -837,7 +803,7 @@ fn print_mail(model: &Model, t: &crate::stats::Tally) {
 fn cmd_validate(a: ModelArgs) -> Result<()> {
     let (scenario, model) = load(&a)?;
     // [[uncertain]] entries are checked here too, not only when `sensitivity` runs.
-    crate::sensitivity::factors(&scenario)?;
+    crate::study::sensitivity::factors(&scenario)?;
     // Every declared option must apply cleanly, not only the ones asked for.
     for o in &model.options {
         if !a.options.contains(&o.id) {
@@ -1134,6 +1100,7 @@ fn cmd_merge(a: MergeArgs) -> Result<()> {
             || s.seed != first.seed
             || s.options != first.options
             || s.trials_total != first.trials_total
+            || s.at_quake != first.at_quake
             || s.services != first.services
         {
             return Err(Error::Usage(format!(
@@ -1189,7 +1156,12 @@ fn cmd_merge(a: MergeArgs) -> Result<()> {
             ..BuildSpec::default()
         },
     )?;
-    let mut tally = crate::stats::Tally::new(&model);
+    let stages = if first.at_quake {
+        Stages::at_quake(&model)
+    } else {
+        Stages::all(&model)
+    };
+    let mut tally = crate::tally::Tally::new(&model, &stages);
     for (_, s) in &states {
         if !tally.same_shape(&s.tally) {
             return Err(Error::Usage(
@@ -1223,6 +1195,7 @@ fn cmd_merge(a: MergeArgs) -> Result<()> {
             options: first.options.clone(),
             threads: 0,
             elapsed_seconds: 0.0,
+            at_quake: first.at_quake,
         }
         .manifest(),
     )?;
@@ -1307,44 +1280,34 @@ fn cmd_hazard(a: HazardArgs) -> Result<()> {
     let start = Instant::now();
     let n = model.sites.len();
     // Counts of trials at or above 6-lower, 6-upper and 7, per site (integers: exact merge).
+    let stages = Stages::until(&model, Stage::Hazard);
     let counts = pool.install(|| {
-        use rayon::prelude::*;
-        let batches = trials.div_ceil(crate::montecarlo::BATCH);
-        (0..batches)
-            .into_par_iter()
-            .map_init(
-                || crate::montecarlo::Workspace::new(&model),
-                |ws, b| {
-                    let mut c = vec![[0u64; 3]; n];
-                    let lo = b * crate::montecarlo::BATCH;
-                    let hi = (lo + crate::montecarlo::BATCH).min(trials);
-                    for t in lo..hi {
-                        let ts = crate::base::rng::trial_seed(seed, t);
-                        crate::montecarlo::sample_ground_motion(&model, ts, ws);
-                        if !ws.quake {
-                            continue;
-                        }
-                        for (s, cs) in c.iter_mut().enumerate() {
-                            let i = crate::groundmotion::jma_from_pgv(ws.site_ln[s].exp());
-                            for (k, bound) in [5.5, 6.0, 6.5].iter().enumerate() {
-                                cs[k] += u64::from(i >= *bound);
-                            }
-                        }
+        crate::drive::fold(
+            0..trials,
+            crate::drive::BATCH,
+            || TrialWorkspace::new(&model, &stages),
+            || vec![[0u64; 3]; n],
+            |w, c, t| {
+                trial::run(&model, &stages, seed, t, w);
+                if !w.t0.quake {
+                    return;
+                }
+                for (s, cs) in c.iter_mut().enumerate() {
+                    let i = crate::groundmotion::jma_from_pgv(w.t0.site_ln[s].exp());
+                    for (k, bound) in [5.5, 6.0, 6.5].iter().enumerate() {
+                        cs[k] += u64::from(i >= *bound);
                     }
-                    c
-                },
-            )
-            .reduce(
-                || vec![[0u64; 3]; n],
-                |mut a, b| {
-                    for (x, y) in a.iter_mut().zip(&b) {
-                        for k in 0..3 {
-                            x[k] += y[k];
-                        }
+                }
+            },
+            |a, b| {
+                for (x, y) in a.iter_mut().zip(b) {
+                    for k in 0..3 {
+                        x[k] += y[k];
                     }
-                    a
-                },
-            )
+                }
+            },
+            &|_| {},
+        )
     });
     let rows: Vec<SiteRow> = model
         .sites
@@ -1392,7 +1355,7 @@ fn cmd_hazard(a: HazardArgs) -> Result<()> {
 }
 
 fn cmd_explain(a: ExplainArgs) -> Result<()> {
-    use crate::recovery::{self, Subject};
+    use crate::sim::recovery::Subject;
     let (_, model) = load(&a.model)?;
     let Some(rec) = &model.recovery else {
         return Err(Error::Usage(format!(
@@ -1410,12 +1373,14 @@ fn cmd_explain(a: ExplainArgs) -> Result<()> {
         )));
     };
     let seed = a.seed.unwrap_or(model.default_seed);
-    let mut ws = crate::montecarlo::Workspace::new(&model);
-    crate::montecarlo::run_trial(&model, seed, a.trial, &mut ws);
-    let mut rw = recovery::RecoveryWorkspace::new(&model, rec);
-    let mut trace = Vec::new();
-    let ts = crate::base::rng::trial_seed(seed, a.trial);
-    recovery::simulate(&model, rec, ts, &ws, &mut rw, Some(&mut trace));
+    let stages = Stages::until(&model, Stage::Recovery);
+    let mut w = TrialWorkspace::new(&model, &stages).with_trace();
+    trial::run(&model, &stages, seed, a.trial, &mut w);
+    let (ws, rw) = (
+        &w.t0,
+        w.recovery.as_ref().expect("the model has a recovery"),
+    );
+    let trace: &[crate::sim::recovery::TraceLine] = w.trace.as_deref().unwrap_or_default();
     let svc = &model.services[si];
     let used: std::collections::BTreeSet<usize> = svc.nodes_used.iter().copied().collect();
     let sites: std::collections::BTreeSet<u32> = used.iter().map(|&i| ws.node_site[i]).collect();
@@ -1448,7 +1413,7 @@ fn cmd_explain(a: ExplainArgs) -> Result<()> {
         "at the quake (damage only): {}\n\nevents (hours after the quake):\n",
         if ws.service_up[si] { "up" } else { "DOWN" }
     );
-    for line in &trace {
+    for line in trace {
         let relevant = match line.subject {
             Subject::Node(i) => used.contains(&(i as usize)),
             Subject::Site(s) => sites.contains(&s),
@@ -1513,7 +1478,7 @@ fn cmd_compare(a: CompareArgs) -> Result<()> {
         )?;
     }
     let sets = if a.combinations {
-        crate::compare::combinations(&ids)
+        crate::study::compare::combinations(&ids)
     } else {
         ids.iter().map(|id| vec![id.clone()]).collect()
     };
@@ -1525,8 +1490,9 @@ fn cmd_compare(a: CompareArgs) -> Result<()> {
         out,
     } = a.common.setup(&model, Some(20_000), "-compare")?;
     let start = Instant::now();
-    let cmp =
-        pool.install(|| crate::compare::compare(&scenario, &a.base_options, &sets, trials, seed))?;
+    let cmp = pool.install(|| {
+        crate::study::compare::compare(&scenario, &a.base_options, &sets, trials, seed)
+    })?;
     let elapsed = start.elapsed().as_secs_f64();
     out.write_csv("compare.csv", &cmp.rows)?;
     let md = cmp.markdown(matches!(a.lang, LangArg::Ja));
@@ -1545,6 +1511,7 @@ fn cmd_compare(a: CompareArgs) -> Result<()> {
             options: sets.iter().map(|s| s.join("+")).collect(),
             threads,
             elapsed_seconds: elapsed,
+            at_quake: false,
         },
         a.report.then_some(a.lang),
         &md,
@@ -1556,7 +1523,7 @@ fn cmd_compare(a: CompareArgs) -> Result<()> {
 #[derive(Serialize)]
 struct FactorRow<'a> {
     factor: &'a str,
-    kind: crate::sensitivity::FactorKind,
+    kind: crate::study::sensitivity::FactorKind,
     name_en: &'a str,
     name_ja: &'a str,
     as_declared: &'a str,
@@ -1566,7 +1533,7 @@ struct FactorRow<'a> {
 
 fn cmd_sensitivity(a: SensitivityArgs) -> Result<()> {
     let (scenario, model) = load(&a.model)?;
-    let factors = crate::sensitivity::factors(&scenario)?;
+    let factors = crate::study::sensitivity::factors(&scenario)?;
     if factors.is_empty() {
         return Err(Error::Usage(format!(
             "{} declares no unknowns, existence probabilities or [[uncertain]] parameters: nothing to swing",
@@ -1586,13 +1553,13 @@ fn cmd_sensitivity(a: SensitivityArgs) -> Result<()> {
             "bcpsim sensitivity: {} ({} factors, {} model runs per trial, {trials} trials, seed {seed}, {threads} threads)",
             model.id,
             factors.len(),
-            crate::sensitivity::variant_count(&factors)
+            crate::study::sensitivity::variant_count(&factors)
         ),
     );
     let start = Instant::now();
     let progress = progress_bar(a.common.quiet, trials);
     let sens = pool.install(|| {
-        crate::sensitivity::run(&scenario, &a.model.options, trials, seed, &|k| {
+        crate::study::sensitivity::run(&scenario, &a.model.options, trials, seed, &|k| {
             progress.inc(k)
         })
     })?;
@@ -1634,10 +1601,10 @@ fn cmd_sensitivity(a: SensitivityArgs) -> Result<()> {
     )
 }
 
-fn chart_lang(l: LangArg) -> crate::charts::Lang {
+fn chart_lang(l: LangArg) -> crate::output::charts::Lang {
     match l {
-        LangArg::Ja => crate::charts::Lang::Ja,
-        LangArg::En => crate::charts::Lang::En,
+        LangArg::Ja => crate::output::charts::Lang::Ja,
+        LangArg::En => crate::output::charts::Lang::En,
     }
 }
 
@@ -1664,8 +1631,8 @@ fn finish_with_summary(
 
 /// Writes the report into a results folder before it is committed.
 fn report_into(out: &OutDir, lang: LangArg) -> Result<()> {
-    let r = crate::htmlreport::build(out.path(), &[], chart_lang(lang))?;
-    crate::htmlreport::write(out.path(), &r, true)?;
+    let r = crate::output::html::build(out.path(), &[], chart_lang(lang))?;
+    crate::output::html::write(out.path(), &r, true)?;
     Ok(())
 }
 
@@ -1681,8 +1648,8 @@ fn cmd_report(a: ReportArgs) -> Result<()> {
     if !a.force && a.results.join("report.html").exists() {
         return Err(Error::OutputExists(a.results.join("report.html")));
     }
-    let r = crate::htmlreport::build(&a.results, &a.with, chart_lang(a.lang))?;
-    let path = crate::htmlreport::write(&a.results, &r, a.force)?;
+    let r = crate::output::html::build(&a.results, &a.with, chart_lang(a.lang))?;
+    let path = crate::output::html::write(&a.results, &r, a.force)?;
     println!(
         "report: {} ({} charts; report.md and charts/ beside it)",
         path.display(),
@@ -1702,15 +1669,15 @@ fn cmd_charts(a: ChartsArgs) -> Result<()> {
         return Err(Error::OutputExists(a.results.join("charts")));
     }
     let lang = chart_lang(a.lang);
-    let manifest = crate::charts::read_manifest(&a.results)?;
+    let manifest = crate::output::charts::read_manifest(&a.results)?;
     let names = Scenario::load(Path::new(&manifest.scenario))
         .ok()
         .filter(|s| s.sha256 == manifest.scenario_sha256)
         .and_then(|s| Model::build(&s, &BuildSpec::default()).ok())
-        .map(|m| crate::charts::Names::from_model(&m))
+        .map(|m| crate::output::charts::Names::from_model(&m))
         .unwrap_or_default();
-    let charts = crate::charts::make_all(&a.results, &names, lang)?;
-    let dir = crate::htmlreport::write_charts(&a.results, &charts, a.force)?;
+    let charts = crate::output::charts::make_all(&a.results, &names, lang)?;
+    let dir = crate::output::html::write_charts(&a.results, &charts, a.force)?;
     for c in &charts {
         println!("{}", dir.join(format!("{}.png", c.name)).display());
     }

@@ -8,9 +8,9 @@ use serde::{Deserialize, Serialize};
 use crate::base::fmt::r6;
 use crate::base::interval::Proportion;
 use crate::diag::{Error, Result};
+use crate::drive::Shard;
 use crate::model::Model;
-use crate::montecarlo::Shard;
-use crate::stats::Tally;
+use crate::tally::Tally;
 
 /// A results folder being written: files go to a hidden temporary folder beside the target,
 /// which is renamed into place by [`OutDir::commit`]. Dropped uncommitted, it is removed, so
@@ -310,7 +310,7 @@ pub fn ttr_quantile(hist: &[u64], trials: u64, q: f64) -> f64 {
             return if b == hist.len() - 1 {
                 f64::INFINITY
             } else {
-                b as f64 * crate::recovery::TTR_BIN_HOURS
+                b as f64 * crate::model::recovery::TTR_BIN_HOURS
             };
         }
     }
@@ -440,6 +440,9 @@ pub struct State {
     pub services: Vec<String>,
     /// The counts.
     pub tally: Tally,
+    /// The run stopped at the quake (`run --at-quake`): no recovery or mail counts.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub at_quake: bool,
 }
 
 /// The manifest of a results folder.
@@ -477,6 +480,9 @@ pub struct Manifest {
     pub command_line: Vec<String>,
     /// UTC time the folder was written.
     pub created_utc: String,
+    /// Only the state right after the quake was simulated (`run --at-quake`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub at_quake: bool,
 }
 
 /// One row of `site_failures.csv`: how often something at each site failed at the quake.
@@ -615,7 +621,7 @@ pub fn reference_vs30(vs30: &[f64]) -> Option<f64> {
 /// Rows of `intensity_grid.csv` for a scenario with `[hazard.ground_motion]`: the median PGV
 /// (Si & Midorikawa 1999, as the run uses) and its JMA intensity on a grid of
 /// [`INTENSITY_GRID_STEP_DEG`] over the map extent of the sites
-/// ([`crate::charts::map_extent`]), at [`reference_vs30`]. Points beyond the GMPE's range
+/// ([`crate::output::charts::map_extent`]), at [`reference_vs30`]. Points beyond the GMPE's range
 /// (Rrup over 1000 km) are left out. Empty without ground motion.
 pub fn intensity_grid_rows(model: &Model) -> Vec<IntensityGridRow> {
     let Some(g) = &model.ground_motion else {
@@ -625,7 +631,7 @@ pub fn intensity_grid_rows(model: &Model) -> Vec<IntensityGridRow> {
         return Vec::new();
     };
     let pts: Vec<(f64, f64)> = model.sites.iter().map(|s| (s.pos.lon, s.pos.lat)).collect();
-    let (lon0, lon1, lat0, lat1) = crate::charts::map_extent(&pts);
+    let (lon0, lon1, lat0, lat1) = crate::output::charts::map_extent(&pts);
     let step = INTENSITY_GRID_STEP_DEG;
     // Grid points on multiples of the step (so that grids of different runs line up).
     let first = |x: f64| (x / step).floor() as i64;
@@ -709,7 +715,7 @@ pub fn write_tables(out: &OutDir, model: &Model, t: &Tally) -> Result<()> {
     {
         out.write_csv("power.csv", &power_rows(model, t))?;
     }
-    if model.recovery.is_some() {
+    if model.recovery.is_some() && t.recovery_recorded() {
         out.write_csv("availability.csv", &availability_rows(model, t))?;
         out.write_csv("restoration.csv", &restoration_rows(model, t))?;
         out.write_csv("crews.csv", &crew_rows(model, t))?;
@@ -719,8 +725,8 @@ pub fn write_tables(out: &OutDir, model: &Model, t: &Tally) -> Result<()> {
         }
     }
     if let (Some(lg), Some(m)) = (&model.lgwan, &t.mail) {
-        out.write_csv("mail.csv", &crate::lgwan::mail_rows(lg, m))?;
-        out.write_csv("mail_compare.csv", &crate::lgwan::compare_rows(lg, m))?;
+        out.write_csv("mail.csv", &crate::tally::mail::mail_rows(lg, m))?;
+        out.write_csv("mail_compare.csv", &crate::tally::mail::compare_rows(lg, m))?;
     }
     Ok(())
 }

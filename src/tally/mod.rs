@@ -1,9 +1,13 @@
 //! Streaming, mergeable accumulators and interval estimates.
 
+pub mod mail;
+pub mod metrics;
+
 use serde::{Deserialize, Serialize};
 
 use crate::model::Model;
-use crate::montecarlo::Workspace;
+use crate::sim::trial::{Stage, Stages, TrialWorkspace};
+use crate::sim::workspace::Workspace;
 
 /// Counts over trials. Integers only, so merging is exact and order-free: one thread, many
 /// threads and merged shards give identical tallies. Memory is O(services), not O(trials).
@@ -22,7 +26,7 @@ pub struct Tally {
     #[serde(default)]
     pub rec_up: Vec<u64>,
     /// Recovery: histogram of each service's time to restore (service-major, bins of
-    /// [`crate::recovery::TTR_BIN_HOURS`], last bin = not restored within the horizon).
+    /// [`crate::model::recovery::TTR_BIN_HOURS`], last bin = not restored within the horizon).
     #[serde(default)]
     pub rec_ttr: Vec<u64>,
     /// Recovery: trials restored within each service's RTO.
@@ -54,7 +58,7 @@ pub struct Tally {
     site_stamp: Stamp,
     /// LGWAN mail, when the model has it.
     #[serde(default)]
-    pub mail: Option<crate::lgwan::MailTally>,
+    pub mail: Option<mail::MailTally>,
 }
 
 /// Scratch that never takes part in comparisons or serialisation.
@@ -70,8 +74,8 @@ impl PartialEq for Stamp {
 impl Eq for Stamp {}
 
 impl Tally {
-    /// An empty tally shaped for a model.
-    pub fn new(model: &Model) -> Tally {
+    /// An empty tally shaped for the outcomes of `stages` of a model.
+    pub fn new(model: &Model, stages: &Stages) -> Tally {
         Tally {
             trials: 0,
             service_up: vec![0; model.services.len()],
@@ -87,13 +91,21 @@ impl Tally {
             site_failed: vec![0; model.sites.len()],
             rec_kansai: Vec::new(),
             site_stamp: Stamp(vec![0; model.sites.len()]),
-            mail: model.lgwan.as_ref().map(crate::lgwan::MailTally::new),
+            mail: model
+                .lgwan
+                .as_ref()
+                .filter(|_| stages.runs(Stage::Mail))
+                .map(mail::MailTally::new),
         }
-        .with_recovery(model)
+        .with_recovery(model, stages)
     }
 
-    fn with_recovery(mut self, model: &Model) -> Tally {
-        if let Some(rec) = &model.recovery {
+    fn with_recovery(mut self, model: &Model, stages: &Stages) -> Tally {
+        if let Some(rec) = model
+            .recovery
+            .as_ref()
+            .filter(|_| stages.runs(Stage::Recovery))
+        {
             let s = model.services.len();
             self.rec_up = vec![0; s * rec.checkpoints.len()];
             self.rec_ttr = vec![0; s * rec.ttr_bins()];
@@ -107,11 +119,29 @@ impl Tally {
         self
     }
 
+    /// Whether the recovery stage was counted (a run stopped at the quake has no recovery
+    /// counts; a model without services has nothing to report either way).
+    pub fn recovery_recorded(&self) -> bool {
+        !self.rec_up.is_empty()
+    }
+
+    /// Adds the outcome of every stage that ran in one trial.
+    pub fn record_trial(&mut self, model: &Model, w: &TrialWorkspace) {
+        self.record(model, &w.t0);
+        if let (Some(rec), Some(rw)) = (&model.recovery, &w.recovery) {
+            self.record_recovery(rec, rw);
+            self.record_recovery_kansai(model, rec, rw);
+        }
+        if let (Some(m), Some(mw)) = (self.mail.as_mut(), &w.mail) {
+            m.record(mw);
+        }
+    }
+
     /// Adds one trial's recovery outcome.
     pub fn record_recovery(
         &mut self,
-        rec: &crate::recovery::Recovery,
-        r: &crate::recovery::RecoveryWorkspace,
+        rec: &crate::model::recovery::Recovery,
+        r: &crate::sim::recovery::RecoveryWorkspace,
     ) {
         for (c, &up) in self.rec_up.iter_mut().zip(&r.at_checkpoint) {
             *c += u64::from(up);
@@ -119,7 +149,7 @@ impl Tally {
         let bins = rec.ttr_bins();
         for (s, &ttr) in r.ttr.iter().enumerate() {
             let b = if ttr.is_finite() {
-                ((ttr / crate::recovery::TTR_BIN_HOURS).ceil() as usize).min(bins - 2)
+                ((ttr / crate::model::recovery::TTR_BIN_HOURS).ceil() as usize).min(bins - 2)
             } else {
                 bins - 1
             };
@@ -138,8 +168,8 @@ impl Tally {
     pub fn record_recovery_kansai(
         &mut self,
         model: &Model,
-        rec: &crate::recovery::Recovery,
-        r: &crate::recovery::RecoveryWorkspace,
+        rec: &crate::model::recovery::Recovery,
+        r: &crate::sim::recovery::RecoveryWorkspace,
     ) {
         let c = rec.checkpoints.len();
         let width = model.ministries.len() + 1;
@@ -165,7 +195,7 @@ impl Tally {
         for (i, &site) in ws.node_site.iter().enumerate() {
             let s = site as usize;
             if ws.exists[i]
-                && ws.cause[i] != crate::montecarlo::Cause::None
+                && ws.cause[i] != crate::sim::workspace::Cause::None
                 && s < self.site_failed.len()
                 && self.site_stamp.0[s] != self.trials
             {

@@ -11,127 +11,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::base::fmt::r6;
 use crate::base::interval::Z95;
-use crate::base::rng::trial_seed;
 use crate::diag::{Error, Result};
+use crate::drive::BATCH;
 use crate::model::{BuildSpec, Model};
-use crate::montecarlo::{run_trial, Workspace, BATCH};
-use crate::recovery::{simulate, RecoveryWorkspace};
 use crate::scenario::Scenario;
+use crate::sim::trial::{self, Stages, TrialWorkspace};
+use crate::tally::metrics::{self, value};
 
-/// A headline metric: a per-trial count (0/1 for a probability).
-#[derive(Debug, Clone, Serialize)]
-pub struct Metric {
-    /// Identifier, e.g. `mof.work_from_kansai` or `ministries_working_from_kansai`.
-    pub id: String,
-    /// English description.
-    pub name_en: String,
-    /// Japanese description.
-    pub name_ja: String,
-}
-
-#[derive(Debug, Clone, Copy)]
-enum Measure {
-    /// A service up at the quake (damage only).
-    Up(usize),
-    /// A service restored within its RTO (recovery).
-    WithinRto(usize),
-    /// Number of ministries able to work from Kansai at the quake.
-    KansaiCount,
-    /// Number of ministries able to work from Kansai within their RTO.
-    KansaiWithinRto,
-    /// LGWAN mail: messages of a result row bounced in the trial.
-    MailBounced(usize),
-    /// LGWAN mail: messages of a result row delivered within 24 hours.
-    MailWithin24h(usize),
-}
-
-/// The headline metrics of a model and how to measure them.
-fn metrics(model: &Model) -> Vec<(Metric, Measure)> {
-    let mut out = Vec::new();
-    let m = |id: String, en: String, ja: String, how| {
-        (
-            Metric {
-                id,
-                name_en: en,
-                name_ja: ja,
-            },
-            how,
-        )
-    };
-    out.push(m(
-        "ministries_working_from_kansai".into(),
-        "Ministries able to work from Kansai right after the quake (expected number)".into(),
-        "地震直後に関西から業務継続できる府省数（期待値）".into(),
-        Measure::KansaiCount,
-    ));
-    if model.recovery.is_some() {
-        out.push(m(
-            "ministries_working_from_kansai_within_rto".into(),
-            "Ministries working from Kansai within their RTO (expected number)".into(),
-            "目標復旧時間内に関西から業務継続できる府省数（期待値）".into(),
-            Measure::KansaiWithinRto,
-        ));
-    }
-    for (s, svc) in model.services.iter().enumerate() {
-        out.push(m(
-            svc.id.clone(),
-            format!("{} (right after the quake)", svc.name_en),
-            format!("{}（地震直後）", svc.name_ja),
-            Measure::Up(s),
-        ));
-        if model.recovery.is_some() {
-            out.push(m(
-                format!("{}.within_rto", svc.id),
-                format!("{} restored within its RTO", svc.name_en),
-                format!("{}（目標復旧時間内に復旧）", svc.name_ja),
-                Measure::WithinRto(s),
-            ));
-        }
-    }
-    if let Some(lg) = &model.lgwan {
-        for r in 0..lg.rows.len() {
-            let (flow, mode, fwd, cfg) = lg.row_labels(r);
-            let what = format!("{flow}, {mode}, forwarders {fwd}");
-            out.push(m(
-                format!("mail.{flow}.{cfg}.bounced"),
-                format!("LGWAN mail bounced per trial ({what}; expected number)"),
-                format!("LGWANメールの不達通数（{what}、期待値）"),
-                Measure::MailBounced(r),
-            ));
-            out.push(m(
-                format!("mail.{flow}.{cfg}.within_24h"),
-                format!("LGWAN mail delivered within 24 h per trial ({what}; expected number)"),
-                format!("LGWANメールの24時間以内配達通数（{what}、期待値）"),
-                Measure::MailWithin24h(r),
-            ));
-        }
-    }
-    out
-}
-
-fn value(model: &Model, how: Measure, ws: &Workspace, rw: Option<&RecoveryWorkspace>) -> i64 {
-    let rec = model.recovery.as_ref();
-    let within = |s: usize| match (rec, rw) {
-        (Some(r), Some(w)) => w.ttr[s] <= r.rto[s],
-        _ => false,
-    };
-    match how {
-        Measure::Up(s) => i64::from(ws.service_up[s]),
-        Measure::WithinRto(s) => i64::from(within(s)),
-        Measure::KansaiCount => model
-            .ministries
-            .iter()
-            .filter(|m| ws.service_up[m.work_from_kansai])
-            .count() as i64,
-        Measure::KansaiWithinRto => model
-            .ministries
-            .iter()
-            .filter(|m| within(m.work_from_kansai))
-            .count() as i64,
-        Measure::MailBounced(r) => ws.mail.as_ref().map_or(0, |w| i64::from(w.counts[r][4])),
-        Measure::MailWithin24h(r) => ws.mail.as_ref().map_or(0, |w| i64::from(w.counts[r][2])),
-    }
-}
+pub use crate::tally::metrics::Metric;
 
 /// Integer sums of paired outcomes, per metric: mergeable and order-free.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -168,8 +55,8 @@ impl PairTally {
 
 /// Runs the baseline and a variant on the same trials.
 fn run_pair(base: &Model, variant: &Model, seed: u64, trials: u64) -> Result<PairTally> {
-    let mb = metrics(base);
-    let mv = metrics(variant);
+    let mb = metrics::for_compare(base);
+    let mv = metrics::for_compare(variant);
     // Metrics are matched by id: an option must not remove what the baseline measures.
     let mut index = Vec::with_capacity(mb.len());
     for (m, _) in &mb {
@@ -182,47 +69,28 @@ fn run_pair(base: &Model, variant: &Model, seed: u64, trials: u64) -> Result<Pai
         index.push(k);
     }
     let n = mb.len();
+    let (sb, sv) = (Stages::all(base), Stages::all(variant));
     let batches = trials.div_ceil(BATCH);
     let tally = (0..batches)
         .into_par_iter()
         .map_init(
             || {
                 (
-                    Workspace::new(base),
-                    Workspace::new(variant),
-                    base.recovery
-                        .as_ref()
-                        .map(|r| RecoveryWorkspace::new(base, r)),
-                    variant
-                        .recovery
-                        .as_ref()
-                        .map(|r| RecoveryWorkspace::new(variant, r)),
+                    TrialWorkspace::new(base, &sb),
+                    TrialWorkspace::new(variant, &sv),
                 )
             },
-            |(wb, wv, rb, rv), b| {
+            |(wb, wv), b| {
                 let mut t = PairTally::new(n);
                 let lo = b * BATCH;
                 let hi = (lo + BATCH).min(trials);
                 for i in lo..hi {
-                    let ts = trial_seed(seed, i);
-                    run_trial(base, seed, i, wb);
-                    run_trial(variant, seed, i, wv);
-                    if let (Some(r), Some(w)) = (&base.recovery, rb.as_mut()) {
-                        simulate(base, r, ts, wb, w, None);
-                        if let (Some(lg), Some(mw)) = (&base.lgwan, wb.mail.as_deref_mut()) {
-                            lg.simulate(r, ts, w, mw);
-                        }
-                    }
-                    if let (Some(r), Some(w)) = (&variant.recovery, rv.as_mut()) {
-                        simulate(variant, r, ts, wv, w, None);
-                        if let (Some(lg), Some(mw)) = (&variant.lgwan, wv.mail.as_deref_mut()) {
-                            lg.simulate(r, ts, w, mw);
-                        }
-                    }
+                    trial::run(base, &sb, seed, i, wb);
+                    trial::run(variant, &sv, seed, i, wv);
                     t.trials += 1;
                     for (k, (_, how)) in mb.iter().enumerate() {
-                        let x = value(base, *how, wb, rb.as_ref());
-                        let y = value(variant, mv[index[k]].1, wv, rv.as_ref());
+                        let x = value(base, *how, wb);
+                        let y = value(variant, mv[index[k]].1, wv);
                         t.base[k] += x;
                         t.option[k] += y;
                         t.diff_sq[k] += (y - x) * (y - x);
@@ -294,7 +162,7 @@ pub fn compare(
             ..BuildSpec::default()
         },
     )?;
-    let ms = metrics(&base);
+    let ms = metrics::for_compare(&base);
     let mut rows = Vec::new();
     for set in sets {
         let mut options = base_options.to_vec();
