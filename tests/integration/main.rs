@@ -8,6 +8,7 @@ mod compare;
 mod determinism;
 mod golden;
 mod ground_motion;
+mod layers;
 mod lgwan;
 mod recovery;
 mod statistics;
