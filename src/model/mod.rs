@@ -14,17 +14,8 @@ use serde::Serialize;
 
 use crate::geo::{LatLon, Ring};
 use crate::groundmotion as gm;
+pub use crate::scenario::overlay::{Location, OptionInfo};
 use crate::scenario::NodeKind;
-
-/// Which placement `bcpsim table7` forces for servers and interconnection points.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Location {
-    /// Inside the capital region.
-    Capital,
-    /// Outside the capital region.
-    Outside,
-}
 
 /// How to build a model: options to apply and placements to force.
 #[derive(Debug, Clone, Default)]
@@ -246,21 +237,6 @@ pub struct Zone {
     /// Failure probability per class index when struck.
     pub p_fail: Vec<f64>,
     pub(crate) key: u64,
-}
-
-/// A countermeasure declared in the scenario.
-#[derive(Debug, Clone, Serialize)]
-pub struct OptionInfo {
-    /// Identifier.
-    pub id: String,
-    /// English name.
-    pub name_en: String,
-    /// Japanese name.
-    pub name_ja: String,
-    /// Cost.
-    pub cost: Option<f64>,
-    /// Unit of cost.
-    pub cost_unit: String,
 }
 
 /// The compiled model.

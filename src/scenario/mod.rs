@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 pub mod lgwan;
 pub mod lgwan_expand;
+pub mod overlay;
 
 use serde::Deserialize;
 pub use toml::Spanned;

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use crate::diag::{did_you_mean, Result, SourceMap};
+use crate::diag::{checks, did_you_mean, Result, SourceMap};
 use crate::model::lgwan::*;
 use crate::model::recovery::Duration;
 use crate::model::Model;
@@ -123,7 +123,7 @@ pub fn compile(src: &SourceMap, m: &Merged, model: &mut Model) -> Result<Option<
 
     let lspan = l.span(&d.source);
     let num = |v: &Option<crate::scenario::SF64>, what: &str, default: f64, lo: f64, hi: f64| {
-        crate::model::build::number_in_range(src, l.file, v, what, (default, lo, hi))
+        checks::number_in_range(src, l.file, v.as_ref(), what, (default, lo, hi))
     };
     let pf = &d.postfix;
     let min_b = num(
