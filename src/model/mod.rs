@@ -1,9 +1,16 @@
 //! The compiled, immutable model: network, services, hazard, recovery and mail data.
 //!
-//! [`Model::build`] (in [`build`]) checks every reference, range and cross-field rule of a
-//! [`crate::scenario::Scenario`], applies option overlays, expands ministries and G-net
-//! attachments into nodes, links and services, and compiles services into programs over
-//! integer ids. The engines in [`crate::sim`] read what is built here and nothing else.
+//! [`Model::build`] (in [`build`]) applies the option overlays of
+//! [`crate::scenario::overlay`] to a [`crate::scenario::Scenario`], checks every reference,
+//! range and cross-field rule, expands ministries and G-net attachments into nodes, links and
+//! services, and compiles services into programs over integer ids. The engines in
+//! [`crate::sim`] read what is built here and nothing else.
+//!
+//! Files: `mod.rs` holds the model's data types ([`Model`], nodes, links, services, path
+//! queries, hazard tables; [`Location`] and [`OptionInfo`] are re-exported from the overlay
+//! stage); [`recovery`] the compiled recovery model; [`calendar`] the local time and holidays
+//! of the recovery; [`lgwan`] the LGWAN mail model; [`build`] the compiler, one file per
+//! concern (see its docs).
 
 pub mod build;
 pub mod calendar;

@@ -7,9 +7,11 @@ use crate::base::rng::stable_key;
 use crate::diag::{checks, did_you_mean, Result};
 use crate::groundmotion as gm;
 use crate::model::*;
-use crate::scenario::Spanned;
+use crate::scenario::{GroundMotionDef, Spanned};
 
 impl Builder<'_> {
+    /// The earthquake's ground motion at every site: medians and dispersions of the
+    /// intensity measure (and of PGA), grid-supply curves, and the correlated field.
     pub(super) fn ground_motion(&self, sites: &[Site]) -> Result<Option<GroundMotionModel>> {
         let Some(g) = &self.m.ground_motion else {
             return Ok(None);
@@ -49,6 +51,64 @@ impl Builder<'_> {
             0.0,
             10.0,
         )?;
+        let rupture = self.rupture(f, d)?;
+        let imt = match d.imt.unwrap_or(crate::scenario::ImtDef::Pgv) {
+            crate::scenario::ImtDef::Pgv => gm::Imt::Pgv,
+            crate::scenario::ImtDef::Pga => gm::Imt::Pga,
+        };
+        let vs30 = self.vs30(sites, vs30_default)?;
+        let coords: Vec<(f64, f64)> = sites.iter().map(|s| (s.pos.lat, s.pos.lon)).collect();
+        let rrup = rupture.rrup_km_many(&coords);
+        let at_sites = |imt: gm::Imt, hint: Option<String>| -> Result<(Vec<f64>, Vec<f64>)> {
+            let mut ln_median = vec![0.0; sites.len()];
+            let mut sigma_ln = vec![0.0; sites.len()];
+            gm::ln_median_and_sigma_many(
+                &rupture.event_params(),
+                imt,
+                &rrup,
+                &vs30,
+                gm::SiteAmplification::default(),
+                &mut ln_median,
+                &mut sigma_ln,
+            )
+            .map_err(|e| {
+                self.err(
+                    sp(f, &d.mw),
+                    format!("ground motion cannot be computed for every site: {e}"),
+                    hint,
+                )
+            })?;
+            Ok((ln_median, sigma_ln))
+        };
+        let (ln_median, sigma_ln) = at_sites(
+            imt,
+            Some("sites must lie within 1000 km of the rupture".into()),
+        )?;
+        let (ln_median_pga, sigma_ln_pga) = at_sites(gm::Imt::Pga, None)?;
+        let power = self.power(f, d, imt)?;
+        let (site_point, point_keys, field) = self.field(f, d, sites, imt)?;
+        Ok(Some(GroundMotionModel {
+            rupture,
+            imt,
+            p_event,
+            between_event_share: share,
+            truncation,
+            vs30_mps: vs30,
+            rrup_km: rrup,
+            ln_median,
+            sigma_ln,
+            ln_median_pga,
+            sigma_ln_pga,
+            power,
+            power_keys: sites.iter().map(|s| stable_key("power", &s.id)).collect(),
+            site_point,
+            point_keys,
+            field,
+            key: stable_key("ground-motion", "event"),
+        }))
+    }
+
+    fn rupture(&self, f: usize, d: &GroundMotionDef) -> Result<gm::Rupture> {
         let h = d.hypocentre.get_ref();
         let hypocentre = gm::Hypocentre {
             lat: h.lat,
@@ -61,7 +121,7 @@ impl Builder<'_> {
             crate::scenario::EventTypeDef::Intraslab => gm::EventType::Intraslab,
         };
         let mw = *d.mw.get_ref();
-        let rupture = match &d.plane {
+        match &d.plane {
             None => gm::Rupture::point(mw, hypocentre, event_type),
             Some(pl) => {
                 let q = pl.get_ref();
@@ -76,13 +136,13 @@ impl Builder<'_> {
                 })
             }
         }
-        .map_err(|e| self.err(sp(f, &d.mw), format!("the earthquake is out of the model's range: {e}"), Some("Si & Midorikawa (1999) takes Mw 5.0-9.5 (capped at 8.3), depths 0-200 km; dips in (0, 90]".into())))?;
-        let imt = match d.imt.unwrap_or(crate::scenario::ImtDef::Pgv) {
-            crate::scenario::ImtDef::Pgv => gm::Imt::Pgv,
-            crate::scenario::ImtDef::Pga => gm::Imt::Pga,
-        };
+        .map_err(|e| self.err(sp(f, &d.mw), format!("the earthquake is out of the model's range: {e}"), Some("Si & Midorikawa (1999) takes Mw 5.0-9.5 (capped at 8.3), depths 0-200 km; dips in (0, 90]".into())))
+    }
+
+    /// Vs30 of every site: its own or the default.
+    fn vs30(&self, sites: &[Site], vs30_default: f64) -> Result<Vec<f64>> {
         let mut vs30 = Vec::with_capacity(sites.len());
-        for (i, s) in sites.iter().enumerate() {
+        for s in sites {
             let def = self
                 .m
                 .sites
@@ -99,46 +159,12 @@ impl Builder<'_> {
                     x
                 }
             });
-            let _ = i;
         }
-        let coords: Vec<(f64, f64)> = sites.iter().map(|s| (s.pos.lat, s.pos.lon)).collect();
-        let rrup = rupture.rrup_km_many(&coords);
-        let mut ln_median = vec![0.0; sites.len()];
-        let mut sigma_ln = vec![0.0; sites.len()];
-        gm::ln_median_and_sigma_many(
-            &rupture.event_params(),
-            imt,
-            &rrup,
-            &vs30,
-            gm::SiteAmplification::default(),
-            &mut ln_median,
-            &mut sigma_ln,
-        )
-        .map_err(|e| {
-            self.err(
-                sp(f, &d.mw),
-                format!("ground motion cannot be computed for every site: {e}"),
-                Some("sites must lie within 1000 km of the rupture".into()),
-            )
-        })?;
-        let mut ln_median_pga = vec![0.0; sites.len()];
-        let mut sigma_ln_pga = vec![0.0; sites.len()];
-        gm::ln_median_and_sigma_many(
-            &rupture.event_params(),
-            gm::Imt::Pga,
-            &rrup,
-            &vs30,
-            gm::SiteAmplification::default(),
-            &mut ln_median_pga,
-            &mut sigma_ln_pga,
-        )
-        .map_err(|e| {
-            self.err(
-                sp(f, &d.mw),
-                format!("ground motion cannot be computed for every site: {e}"),
-                None,
-            )
-        })?;
+        Ok(vs30)
+    }
+
+    /// The grid-supply curves of `[hazard.power]`, in a measure the field samples.
+    fn power(&self, f: usize, d: &GroundMotionDef, imt: gm::Imt) -> Result<Option<Fragility>> {
         let power = match &self.m.power {
             None => None,
             Some(pw) => Some(self.curves(
@@ -160,6 +186,19 @@ impl Builder<'_> {
                 ));
             }
         }
+        Ok(power)
+    }
+
+    /// The correlated field over the distinct points of the sites: each site's point, the
+    /// points' keys, and the factored correlation.
+    #[allow(clippy::type_complexity)]
+    fn field(
+        &self,
+        f: usize,
+        d: &GroundMotionDef,
+        sites: &[Site],
+        imt: gm::Imt,
+    ) -> Result<(Vec<u32>, Vec<u64>, Field)> {
         // Sites at the same place share one value of the field.
         let mut points: Vec<(f64, f64)> = Vec::new();
         let mut point_keys = Vec::new();
@@ -190,25 +229,7 @@ impl Builder<'_> {
                 None,
             )
         })?;
-        Ok(Some(GroundMotionModel {
-            rupture,
-            imt,
-            p_event,
-            between_event_share: share,
-            truncation,
-            vs30_mps: vs30,
-            rrup_km: rrup,
-            ln_median,
-            sigma_ln,
-            ln_median_pga,
-            sigma_ln_pga,
-            power,
-            power_keys: sites.iter().map(|s| stable_key("power", &s.id)).collect(),
-            site_point,
-            point_keys,
-            field,
-            key: stable_key("ground-motion", "event"),
-        }))
+        Ok((site_point, point_keys, field))
     }
 
     #[allow(clippy::too_many_arguments)]

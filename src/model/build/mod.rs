@@ -1,19 +1,22 @@
 //! Builds the [`Model`] from a scenario: option overlays, checks, expansion, compilation.
 //!
 //! [`Model::build`] applies the overlays of [`crate::scenario::overlay`] and the LGWAN
-//! expansion to a copy of the merged scenario, then a [`builder::Builder`] compiles it in
-//! steps, one file per concern:
+//! expansion ([`crate::scenario::lgwan_expand`]) to a copy of the merged scenario; a
+//! `Builder` then compiles it in steps, one file per concern:
 //!
-//! - `mod.rs`: the entry point and [`Builder::build`](builder::Builder), the order of the steps;
-//! - [`builder`]: the builder's state, `NodeSpec` and the span helper (a leaf file);
-//! - [`network`]: regions, classes, sites, unknowns, placements, nodes, G-net attachments,
-//!   links and groups;
-//! - [`ministries`]: the nodes a ministry entry expands into;
-//! - [`hazard`]: zone hazards, ground motion at the sites, fragility, the per-node hazard
-//!   wiring the trial reads;
-//! - [`services`]: service expressions (and those ministries generate) compiled to programs;
-//! - [`paths`]: path queries (`path_query`, minimal path sets by `dfs_paths`);
-//! - [`recovery`]: the recovery model;
+//! - `mod.rs`: the entry point and `Builder::build`, which runs the steps in the order their
+//!   errors are reported, and the `[table7]` checks;
+//! - `builder.rs`: the builder's state, `NodeSpec` and the span helper (a leaf: it imports
+//!   none of its siblings, which all import it);
+//! - `network.rs`: regions, classes, sites, unknowns, placements, nodes (with the Kansai
+//!   alternate site and G-net attachments), links and groups;
+//! - `ministries.rs`: the nodes a ministry entry expands into;
+//! - `hazard.rs`: zone hazards, ground motion at the sites, fragility curves, and the
+//!   per-node hazard tables the trial reads;
+//! - `services.rs`: service expressions (and those ministries generate) compiled into
+//!   postfix programs;
+//! - `paths.rs`: path queries (`path_query`: minimal path sets by `dfs_paths`, or a search);
+//! - `recovery.rs`: the recovery model and its per-node tables;
 //! - [`lgwan`]: the LGWAN mail model, compiled against the built model.
 //!
 //! Range checks shared with other stages are in [`crate::diag::checks`].

@@ -52,7 +52,7 @@ impl Builder<'_> {
             let placement = match &ns.placement {
                 None => Placement::Nowhere,
                 Some((p, span)) => {
-                    self.placement(ns, p, *span, &site_index, sites, unknowns, &mut shared)?
+                    self.placement(ns, p, *span, site_index, sites, unknowns, &mut shared)?
                 }
             };
             node_index.insert(ns.id.clone(), nodes.len());
