@@ -78,7 +78,7 @@ pub fn check_sum(src: &SourceMap, span: Span, what: &str, ps: &[f64]) -> Result<
     Ok(())
 }
 
-/// A table of numbers must cite where they come from (a source or "assumption: <why>").
+/// A table of numbers must cite where they come from (a source or `"assumption: <why>"`).
 pub fn source(src: &SourceMap, span: Span, text: &str, what: &str) -> Result<()> {
     if text.trim().is_empty() {
         return Err(src.error(
