@@ -214,7 +214,10 @@ impl Builder<'_> {
         };
         let (cf, start_s, holidays) = match &self.m.calendar {
             Some(c) => {
-                v.source(&c.item.source, "[calendar]")?;
+                // The calendar may stand in another file than [recovery]: locate its
+                // source error there.
+                let s = &c.item.source;
+                checks::source(self.src, sp(c.file, s), s.get_ref(), "[calendar]")?;
                 (c.file, &c.item.start, &c.item.holidays)
             }
             None => (f, &d.start, &d.holidays),
