@@ -22,8 +22,8 @@ use rand::Rng;
 use rand_distr::StandardNormal;
 use serde::{Deserialize, Serialize};
 
+use super::common::{check_range, GroundMotionError, Imt};
 use super::rupture::EARTH_RADIUS_KM;
-use super::{GroundMotionError, Imt};
 
 /// ASSUMPTION: fraction of the total ln-variance attributed to the
 /// between-event term, `tau^2 / sigma^2 = 0.25` (so `tau = 0.5 sigma`,
@@ -53,7 +53,7 @@ impl ResidualSplit {
     /// A split with `tau^2 / sigma^2 = fraction`; `fraction` must be in
     /// [0, 1].
     pub fn new(fraction: f64) -> Result<Self, GroundMotionError> {
-        super::check_range(
+        check_range(
             "between-event variance fraction",
             fraction,
             0.0,
@@ -273,8 +273,8 @@ impl SpatialCorrelation {
             });
         }
         for &(lat, lon) in sites {
-            super::check_range("site latitude (deg)", lat, -90.0, 90.0, "[-90, 90] degrees")?;
-            super::check_range(
+            check_range("site latitude (deg)", lat, -90.0, 90.0, "[-90, 90] degrees")?;
+            check_range(
                 "site longitude (deg)",
                 lon,
                 -180.0,

@@ -20,7 +20,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{check_range, GroundMotionError};
+use super::common::{check_range, GroundMotionError};
 
 /// Mean Earth radius in km (hazardlib `openquake.hazardlib.geo.geodetic.EARTH_RADIUS`).
 pub const EARTH_RADIUS_KM: f64 = 6371.0;

@@ -14,7 +14,7 @@
 //! 2021, "A general framework for Vecchia approximations of Gaussian processes"). Sites are
 //! taken in max-min distance order, which those authors recommend. Cost per trial: n m.
 
-use super::GroundMotionError;
+use super::common::GroundMotionError;
 
 /// A nearest-neighbour (Vecchia) sampler of a unit-variance field with correlation
 /// `exp(-3 h / range_km)`.
@@ -189,8 +189,8 @@ fn solve_spd(a: &mut [f64], r: &[f64], q: usize) -> Option<Vec<f64>> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::correlation::SpatialCorrelation;
     use super::*;
-    use crate::groundmotion::SpatialCorrelation;
     use rand::SeedableRng;
     use rand_distr::{Distribution, StandardNormal};
 
