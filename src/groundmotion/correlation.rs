@@ -23,7 +23,7 @@ use rand_distr::StandardNormal;
 use serde::{Deserialize, Serialize};
 
 use super::common::{check_range, GroundMotionError, Imt};
-use super::rupture::EARTH_RADIUS_KM;
+use crate::geo::{chord_distance_km, unit_vector, LatLon};
 
 /// ASSUMPTION: fraction of the total ln-variance attributed to the
 /// between-event term, `tau^2 / sigma^2 = 0.25` (so `tau = 0.5 sigma`,
@@ -184,23 +184,6 @@ impl Truncation {
     }
 }
 
-/// Unit vector on the sphere for a (lat, lon) in degrees.
-fn unit_vector(lat: f64, lon: f64) -> [f64; 3] {
-    let (sp, cp) = lat.to_radians().sin_cos();
-    let (sl, cl) = lon.to_radians().sin_cos();
-    [cp * cl, cp * sl, sp]
-}
-
-/// Great-circle distance in km between two unit vectors (via the chord,
-/// accurate at short range).
-fn great_circle_from_units(a: &[f64; 3], b: &[f64; 3]) -> f64 {
-    let dx = a[0] - b[0];
-    let dy = a[1] - b[1];
-    let dz = a[2] - b[2];
-    let chord = (dx * dx + dy * dy + dz * dz).sqrt();
-    2.0 * EARTH_RADIUS_KM * (0.5 * chord).min(1.0).asin()
-}
-
 /// Dot product with 8 independent accumulators (lets the compiler
 /// vectorise without reassociating a single sum).
 #[inline]
@@ -252,7 +235,7 @@ pub struct SpatialCorrelation {
 impl SpatialCorrelation {
     /// Factor the correlation matrix `R_ij = exp(-3 h_ij / range_km)` of
     /// `sites`, given as (lat, lon) in degrees; `h_ij` is the great-circle
-    /// distance (mean Earth radius 6371 km).
+    /// distance on the sphere of [`crate::geo::EARTH_RADIUS_KM`].
     ///
     /// Errors: no sites, non-finite or out-of-range coordinates,
     /// `range_km` not in (0, 10000], or failure to factor even with the
@@ -282,7 +265,10 @@ impl SpatialCorrelation {
                 "[-180, 180] degrees",
             )?;
         }
-        let units: Vec<[f64; 3]> = sites.iter().map(|&(la, lo)| unit_vector(la, lo)).collect();
+        let units: Vec<[f64; 3]> = sites
+            .iter()
+            .map(|&(lat, lon)| unit_vector(LatLon { lat, lon }))
+            .collect();
         let n = sites.len();
         let mut chol = vec![0.0; row_start(n)];
         let k = -3.0 / range_km;
@@ -460,7 +446,7 @@ fn factor_into(units: &[[f64; 3]], k: f64, eps: f64, chol: &mut [f64]) -> bool {
             let a = if i == j {
                 1.0
             } else {
-                (k * great_circle_from_units(&units[i], &units[j])).exp() * scale
+                (k * chord_distance_km(&units[i], &units[j])).exp() * scale
             };
             if i == j {
                 let (row_i, _) = chol[si..].split_at(i);
@@ -490,7 +476,7 @@ mod tests {
     /// distances (km, along the local east direction) from 139.5 E.
     fn line_sites(offsets_km: &[f64]) -> Vec<(f64, f64)> {
         let km_per_deg_lon =
-            EARTH_RADIUS_KM * std::f64::consts::PI / 180.0 * 35f64.to_radians().cos();
+            crate::geo::EARTH_RADIUS_KM * std::f64::consts::PI / 180.0 * 35f64.to_radians().cos();
         offsets_km
             .iter()
             .map(|&d| (35.0, 139.5 + d / km_per_deg_lon))
@@ -498,7 +484,7 @@ mod tests {
     }
 
     fn dist(a: (f64, f64), b: (f64, f64)) -> f64 {
-        super::super::rupture::haversine_km(a.0, a.1, b.0, b.1)
+        crate::geo::distance_km(LatLon { lat: a.0, lon: a.1 }, LatLon { lat: b.0, lon: b.1 })
     }
 
     #[test]

@@ -36,9 +36,7 @@ pub use fragility::{
     StateCurve, SubstationClass,
 };
 pub use intensity::{jma_from_pgv, jma_reported_intensity, pgv_from_jma, JmaClass};
-pub use rupture::{
-    haversine_km, EventParams, EventType, FaultPlane, Hypocentre, Rupture, RuptureGeometry,
-};
+pub use rupture::{EventParams, EventType, FaultPlane, Hypocentre, Rupture, RuptureGeometry};
 pub use si_midorikawa::{
     ln_median_and_sigma_many, median_and_sigma, median_and_sigma_with, SiteAmplification,
 };
