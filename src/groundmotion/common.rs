@@ -19,7 +19,7 @@ pub enum GroundMotionError {
         /// Human-readable allowed range, e.g. `"(0, 90] degrees"`.
         allowed: &'static str,
     },
-    /// Vs30 not supported in [`SiteAmplification::HazardlibStrict`] mode.
+    /// Vs30 not supported in [`super::si_midorikawa::SiteAmplification::HazardlibStrict`] mode.
     #[error(
         "Vs30 = {vs30} m/s is not supported by hazardlib's Si & Midorikawa (1999): \
          allowed exactly 400, 600 or 800 m/s (use a continuous site-amplification mode)"

@@ -13,8 +13,9 @@
 //! * [`si_midorikawa`]: median and total sigma of PGV / PGA, ported from
 //!   OpenQuake hazardlib's `si_midorikawa_1999.py`.
 //! * [`intensity`]: JMA instrumental intensity from PGV and the JMA classes.
-//! * [`correlation`]: between/within-event split of sigma and a Cholesky-based
-//!   sampler of Jayaram & Baker (2009) spatially correlated fields.
+//! * [`correlation`]: Jayaram & Baker (2009) correlation range and the exact
+//!   Cholesky factor of a correlated field; [`vecchia`]: its nearest-neighbour
+//!   approximation for many sites.
 //! * [`fragility`]: lognormal (or normal, for JMA intensity) fragility curves
 //!   and damage-state sampling.
 //!
@@ -30,7 +31,7 @@ pub mod si_midorikawa;
 pub mod vecchia;
 
 pub use common::{GroundMotionError, Imt, STANDARD_GRAVITY};
-pub use correlation::{Jb2009, ResidualSplit, SpatialCorrelation, Truncation, Vs30Clustering};
+pub use correlation::{Jb2009, SpatialCorrelation, Vs30Clustering};
 pub use fragility::{
     DamageState, FragilityClass, FragilityMeasure, RepairTime, SiteGroundMotion, StateConsequence,
     StateCurve, SubstationClass,

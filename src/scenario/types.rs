@@ -36,7 +36,7 @@ pub struct UncertainDef {
     pub low: SF64,
     /// Upper bound.
     pub high: SF64,
-    /// Where the bounds come from (a source, or "assumption: <reason>").
+    /// Where the bounds come from (a source, or `"assumption: <reason>"`).
     pub source: SString,
 }
 
