@@ -1,31 +1,32 @@
-//! Benchmarks of the ground-motion library: correlated-field sampling and
-//! GMPE evaluation for 2,000 sites (one Monte Carlo trial's worth of work).
+//! Benchmarks of the ground-motion work the simulator does: per trial, the correlated field
+//! ([`bcpsim::model::Field::correlate`], exact and Vecchia) and the whole hazard stage
+//! ([`bcpsim::sim::hazard::sample_hazard`]) on the shipped ground-motion scenarios; once per
+//! model, Rrup, the GMPE and the factorisations.
 //!
-//! Needs in Cargo.toml:
-//!
-//! ```toml
-//! [[bench]]
-//! name = "groundmotion"
-//! harness = false
-//! ```
+//! `cargo bench --bench groundmotion`.
 
 // `criterion_group!` generates an undocumented public function.
 #![allow(missing_docs)]
 
 use std::hint::black_box;
+use std::path::Path;
 
-use bcpsim::groundmotion::si_midorikawa::ln_median_and_sigma_many;
+use bcpsim::base::rng::trial_seed;
 use bcpsim::groundmotion::{
-    median_and_sigma, EventType, FaultPlane, Hypocentre, Imt, Jb2009, ResidualSplit, Rupture,
-    SiteAmplification, SpatialCorrelation, Truncation, Vs30Clustering,
+    ln_median_and_sigma_many, median_and_sigma, EventType, FaultPlane, Hypocentre, Imt, Jb2009,
+    Rupture, SiteAmplification, SpatialCorrelation, Vecchia, Vs30Clustering,
 };
+use bcpsim::model::{BuildSpec, Field, Model, EXACT_FIELD_MAX_POINTS, VECCHIA_NEIGHBOURS};
+use bcpsim::scenario::Scenario;
+use bcpsim::sim::hazard::sample_hazard;
+use bcpsim::sim::workspace::Workspace;
 use criterion::{criterion_group, criterion_main, Criterion};
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 const N_SITES: usize = 2000;
 
-/// 2,000 pseudo-random sites over roughly 90 km x 90 km around Tokyo.
+/// Pseudo-random sites over roughly 90 km x 90 km around Tokyo.
 fn sites(n: usize) -> Vec<(f64, f64)> {
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(2024);
     (0..n)
@@ -35,6 +36,14 @@ fn sites(n: usize) -> Vec<(f64, f64)> {
                 139.2 + rng.random::<f64>() * 1.0,
             )
         })
+        .collect()
+}
+
+/// Independent standard normals, one per location (the engine draws them from keyed streams).
+fn normals(n: usize) -> Vec<f64> {
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(1);
+    (0..n)
+        .map(|_| rng.sample(rand_distr::StandardNormal))
         .collect()
 }
 
@@ -57,67 +66,66 @@ fn rupture() -> Rupture {
     Rupture::plane(7.3, hyp, EventType::Crustal, plane).expect("valid rupture")
 }
 
+const JB: Jb2009 = Jb2009 {
+    clustering: Vs30Clustering::NotClustered,
+};
+
+/// The two fields the model builds: exact up to [`EXACT_FIELD_MAX_POINTS`] locations,
+/// Vecchia beyond.
 fn bench_field(c: &mut Criterion) {
-    let s = sites(N_SITES);
-    let model = Jb2009 {
-        clustering: Vs30Clustering::NotClustered,
-    };
-    let corr = SpatialCorrelation::jb2009(&s, model, Imt::Pgv).expect("factorisation");
-    let mut rng = Xoshiro256PlusPlus::seed_from_u64(1);
+    let exact_sites = sites(EXACT_FIELD_MAX_POINTS);
+    let exact = Field::Exact(SpatialCorrelation::jb2009(&exact_sites, JB, Imt::Pgv).expect("pd"));
+    let many = sites(N_SITES);
+    let vecchia = Field::Vecchia(
+        Vecchia::new(&many, JB.range_km(Imt::Pgv), VECCHIA_NEIGHBOURS).expect("vecchia"),
+    );
     let mut scratch = Vec::with_capacity(N_SITES);
-    let mut out = vec![0.0; N_SITES];
+    for (name, field) in [
+        ("field_exact_400_points", &exact),
+        ("field_vecchia_m24_2000_points", &vecchia),
+    ] {
+        let n = field.n_points();
+        let z = normals(n);
+        let mut out = vec![0.0; n];
+        c.bench_function(name, |b| {
+            b.iter(|| {
+                field.correlate(black_box(&z), &mut scratch, &mut out);
+                black_box(&out);
+            })
+        });
+    }
 
-    c.bench_function("field_standard_2000_sites_trunc3", |b| {
-        b.iter(|| {
-            corr.sample_standard_field_rng(
-                &mut rng,
-                Truncation::Resample(3.0),
-                &mut scratch,
-                &mut out,
-            );
-            black_box(&out);
-        })
-    });
-
-    let r = rupture();
-    let rrup = r.rrup_km_many(&s);
-    let vs30 = vec![400.0; N_SITES];
-    let mut ln_med = vec![0.0; N_SITES];
-    let mut sig = vec![0.0; N_SITES];
-    ln_median_and_sigma_many(
-        &r.event_params(),
-        Imt::Pgv,
-        &rrup,
-        &vs30,
-        SiteAmplification::default(),
-        &mut ln_med,
-        &mut sig,
-    )
-    .expect("gmpe");
-    c.bench_function("field_ln_pgv_2000_sites_trunc3", |b| {
-        b.iter(|| {
-            let eta = corr
-                .sample_ln_field_rng(
-                    &ln_med,
-                    &sig,
-                    ResidualSplit::default(),
-                    Truncation::Resample(3.0),
-                    &mut rng,
-                    &mut scratch,
-                    &mut out,
-                )
-                .expect("lengths");
-            black_box((eta, &out));
-        })
-    });
-
-    let s500 = sites(500);
     let mut g = c.benchmark_group("factorisation");
     g.sample_size(10);
-    g.bench_function("cholesky_500_sites", |b| {
-        b.iter(|| black_box(SpatialCorrelation::new(&s500, 25.7).expect("pd")))
+    g.bench_function("cholesky_400_points", |b| {
+        b.iter(|| black_box(SpatialCorrelation::jb2009(&exact_sites, JB, Imt::Pgv).expect("pd")))
+    });
+    g.bench_function("vecchia_m24_2000_points", |b| {
+        b.iter(|| {
+            black_box(Vecchia::new(&many, JB.range_km(Imt::Pgv), VECCHIA_NEIGHBOURS).expect("v"))
+        })
     });
     g.finish();
+}
+
+/// The hazard stage of one trial (unknowns, zones, field, grid power, failure
+/// probabilities) on the shipped ground-motion scenarios.
+fn bench_hazard_stage(c: &mut Criterion) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for name in ["case1-gm", "case2-gm"] {
+        let path = root.join("scenarios").join(format!("{name}.toml"));
+        let s = Scenario::load(&path).expect("scenario loads");
+        let model = Model::build(&s, &BuildSpec::default()).expect("scenario builds");
+        let mut ws = Workspace::new(&model);
+        let mut i = 0u64;
+        c.bench_function(&format!("sample_hazard_{name}"), |b| {
+            b.iter(|| {
+                i += 1;
+                sample_hazard(&model, trial_seed(7, i), &mut ws);
+                black_box(&ws);
+            })
+        });
+    }
 }
 
 fn bench_gmpe(c: &mut Criterion) {
@@ -160,25 +168,5 @@ fn bench_gmpe(c: &mut Criterion) {
     });
 }
 
-/// The sampler the engine uses above 400 locations: Vecchia with 24 neighbours, including
-/// drawing the 2,000 standard normals.
-fn bench_vecchia(c: &mut Criterion) {
-    let s = sites(N_SITES);
-    let v = bcpsim::groundmotion::Vecchia::new(&s, 25.7, 24).expect("vecchia");
-    let mut rng = Xoshiro256PlusPlus::seed_from_u64(3);
-    let mut z = vec![0.0; N_SITES];
-    let mut scratch = Vec::with_capacity(N_SITES);
-    let mut out = vec![0.0; N_SITES];
-    c.bench_function("field_vecchia_m24_2000_sites", |b| {
-        b.iter(|| {
-            for x in z.iter_mut() {
-                *x = Truncation::Resample(3.0).draw(&mut || rng.sample(rand_distr::StandardNormal));
-            }
-            v.correlate(&z, &mut scratch, &mut out);
-            black_box(&out);
-        })
-    });
-}
-
-criterion_group!(benches, bench_field, bench_gmpe, bench_vecchia);
+criterion_group!(benches, bench_field, bench_hazard_stage, bench_gmpe);
 criterion_main!(benches);

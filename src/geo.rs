@@ -5,8 +5,10 @@
 //! short (tens of km) compared with the curvature that would matter; each region states its
 //! outline's approximation in km.
 
-/// Mean Earth radius, km (IUGG).
-pub const EARTH_RADIUS_KM: f64 = 6371.0088;
+/// Earth radius, km: the sphere of OpenQuake hazardlib (`openquake/hazardlib/geo/geodetic.py`,
+/// `EARTH_RADIUS = 6371.0`), so that Rrup and hence the GMPE agree with hazardlib. The one
+/// radius of the crate: ruptures, correlated fields and any other distance use it.
+pub const EARTH_RADIUS_KM: f64 = 6371.0;
 
 /// A point on the Earth's surface.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
@@ -17,13 +19,31 @@ pub struct LatLon {
     pub lon: f64,
 }
 
-/// Great-circle distance in km (haversine).
+/// Great-circle distance in km (haversine) on the sphere of [`EARTH_RADIUS_KM`].
 pub fn distance_km(a: LatLon, b: LatLon) -> f64 {
     let (p1, p2) = (a.lat.to_radians(), b.lat.to_radians());
     let dp = p2 - p1;
     let dl = (b.lon - a.lon).to_radians();
-    let h = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+    let h = (0.5 * dp).sin().powi(2) + p1.cos() * p2.cos() * (0.5 * dl).sin().powi(2);
     2.0 * EARTH_RADIUS_KM * h.sqrt().min(1.0).asin()
+}
+
+/// Unit vector from the Earth's centre to a point, for many pairwise distances
+/// ([`chord_distance_km`]) without repeated trigonometry.
+pub fn unit_vector(p: LatLon) -> [f64; 3] {
+    let (sp, cp) = p.lat.to_radians().sin_cos();
+    let (sl, cl) = p.lon.to_radians().sin_cos();
+    [cp * cl, cp * sl, sp]
+}
+
+/// Great-circle distance in km between two [`unit_vector`]s, via the chord: no
+/// trigonometry per pair, and accurate at short range.
+pub fn chord_distance_km(a: &[f64; 3], b: &[f64; 3]) -> f64 {
+    let dx = a[0] - b[0];
+    let dy = a[1] - b[1];
+    let dz = a[2] - b[2];
+    let chord = (dx * dx + dy * dy + dz * dz).sqrt();
+    2.0 * EARTH_RADIUS_KM * (0.5 * chord).min(1.0).asin()
 }
 
 /// A closed ring of `[lon, lat]` vertices; the last vertex repeats the first.
@@ -148,6 +168,8 @@ mod tests {
         let d = distance_km(tokyo, osaka);
         // Published great-circle distance Tokyo St.–Osaka St. is about 403 km.
         assert!((d - 403.0).abs() < 3.0, "{d}");
+        let chord = chord_distance_km(&unit_vector(tokyo), &unit_vector(osaka));
+        assert!((chord - d).abs() < 1e-9, "{chord} {d}");
     }
 
     #[test]

@@ -16,8 +16,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::common::GroundMotionError;
 use super::intensity::jma_from_pgv;
-use super::GroundMotionError;
 use crate::base::normal::normal_cdf;
 
 /// Damage state, ordered from none to complete.
@@ -505,7 +505,7 @@ mod tests {
         };
         let i = gm.jma_intensity();
         let beta = 0.3 * std::f64::consts::LN_10 / 1.72;
-        let pgv_med = crate::groundmotion::intensity::pgv_from_jma(7.0);
+        let pgv_med = super::super::intensity::pgv_from_jma(7.0);
         let via_pgv = crate::base::normal::normal_cdf((120.0f64 / pgv_med).ln() / beta);
         assert!((c.exceedance_probabilities(i)[3] - via_pgv).abs() < 1e-12);
         assert_eq!(gm.value(FragilityMeasure::PgaG), 0.5);

@@ -2,9 +2,9 @@
 //! prediction equation (GMPE), JMA seismic intensity, spatially correlated
 //! residual fields and fragility curves.
 //!
-//! The module is self-contained: it depends only on `rand`, `rand_distr`,
-//! `serde` and `thiserror`. See `docs/ground-motion.md` for the equations,
-//! the sources of every coefficient and the list of assumptions.
+//! Science only: it depends on nothing of the simulator above `base` (normal CDF) and
+//! `geo` (the Earth radius and great-circle distance). See `docs/ground-motion.md` for the
+//! equations, the sources of every coefficient and the list of assumptions.
 //!
 //! Layout:
 //!
@@ -13,16 +13,16 @@
 //! * [`si_midorikawa`]: median and total sigma of PGV / PGA, ported from
 //!   OpenQuake hazardlib's `si_midorikawa_1999.py`.
 //! * [`intensity`]: JMA instrumental intensity from PGV and the JMA classes.
-//! * [`correlation`]: between/within-event split of sigma and a Cholesky-based
-//!   sampler of Jayaram & Baker (2009) spatially correlated fields.
+//! * [`correlation`]: Jayaram & Baker (2009) correlation range and the exact
+//!   Cholesky factor of a correlated field; [`vecchia`]: its nearest-neighbour
+//!   approximation for many sites.
 //! * [`fragility`]: lognormal (or normal, for JMA intensity) fragility curves
 //!   and damage-state sampling.
 //!
-//! The free functions at this level are numerical helpers: an accurate error
-//! function ([`erf`], [`erfc`], W. J. Cody's rational Chebyshev
-//! approximations), the standard normal CDF ([`normal_cdf`]) and its inverse
-//! ([`normal_inv_cdf`]).
+//! * `common` (re-exported here): [`GroundMotionError`], [`Imt`] and
+//!   [`STANDARD_GRAVITY`], shared by the files above.
 
+mod common;
 pub mod correlation;
 pub mod fragility;
 pub mod intensity;
@@ -30,121 +30,15 @@ pub mod rupture;
 pub mod si_midorikawa;
 pub mod vecchia;
 
-pub use correlation::{Jb2009, ResidualSplit, SpatialCorrelation, Truncation, Vs30Clustering};
+pub use common::{GroundMotionError, Imt, STANDARD_GRAVITY};
+pub use correlation::{Jb2009, SpatialCorrelation, Vs30Clustering};
 pub use fragility::{
     DamageState, FragilityClass, FragilityMeasure, RepairTime, SiteGroundMotion, StateConsequence,
     StateCurve, SubstationClass,
 };
 pub use intensity::{jma_from_pgv, jma_reported_intensity, pgv_from_jma, JmaClass};
-pub use rupture::{
-    haversine_km, EventParams, EventType, FaultPlane, Hypocentre, Rupture, RuptureGeometry,
-};
+pub use rupture::{EventParams, EventType, FaultPlane, Hypocentre, Rupture, RuptureGeometry};
 pub use si_midorikawa::{
     ln_median_and_sigma_many, median_and_sigma, median_and_sigma_with, SiteAmplification,
 };
 pub use vecchia::Vecchia;
-
-use serde::{Deserialize, Serialize};
-
-/// Errors raised by the ground-motion library.
-///
-/// Every range error names the quantity, the offending value and the allowed
-/// range so that a scenario author can fix the input without reading code.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum GroundMotionError {
-    /// A scalar input lies outside its allowed range (or is not finite).
-    #[error("{what} = {value} is out of range: allowed {allowed}")]
-    OutOfRange {
-        /// Name of the quantity, with units.
-        what: &'static str,
-        /// The offending value.
-        value: f64,
-        /// Human-readable allowed range, e.g. `"(0, 90] degrees"`.
-        allowed: &'static str,
-    },
-    /// Vs30 not supported in [`SiteAmplification::HazardlibStrict`] mode.
-    #[error(
-        "Vs30 = {vs30} m/s is not supported by hazardlib's Si & Midorikawa (1999): \
-         allowed exactly 400, 600 or 800 m/s (use a continuous site-amplification mode)"
-    )]
-    UnsupportedVs30 {
-        /// The offending Vs30 in m/s.
-        vs30: f64,
-    },
-    /// Two slices that must have equal length do not.
-    #[error("length mismatch for {what}: expected {expected}, got {got}")]
-    LengthMismatch {
-        /// Which argument.
-        what: &'static str,
-        /// Expected length.
-        expected: usize,
-        /// Actual length.
-        got: usize,
-    },
-    /// The correlation matrix could not be Cholesky-factored even with the
-    /// largest permitted diagonal jitter.
-    #[error(
-        "correlation matrix for {n} sites is not positive definite even with \
-         diagonal jitter {jitter:e}"
-    )]
-    NotPositiveDefinite {
-        /// Number of sites.
-        n: usize,
-        /// Largest jitter tried.
-        jitter: f64,
-    },
-    /// A fragility class is malformed (e.g. decreasing medians).
-    #[error("invalid fragility class {class}: {reason}")]
-    InvalidFragility {
-        /// Class name.
-        class: String,
-        /// What is wrong.
-        reason: String,
-    },
-}
-
-/// Intensity measure predicted by the GMPE.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Imt {
-    /// Peak ground velocity, cm/s (larger of the two horizontal components).
-    Pgv,
-    /// Peak ground acceleration, in units of g (larger horizontal component).
-    Pga,
-}
-
-/// Standard gravity in m/s^2 (`scipy.constants.g`, used by hazardlib to
-/// convert cm/s^2 to g).
-pub const STANDARD_GRAVITY: f64 = 9.806_65;
-
-/// Check that `value` is finite and inside `[lo, hi]`.
-pub(crate) fn check_range(
-    what: &'static str,
-    value: f64,
-    lo: f64,
-    hi: f64,
-    allowed: &'static str,
-) -> Result<(), GroundMotionError> {
-    if value.is_finite() && value >= lo && value <= hi {
-        Ok(())
-    } else {
-        Err(GroundMotionError::OutOfRange {
-            what,
-            value,
-            allowed,
-        })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn check_range_reports_allowed_interval() {
-        let err = check_range("dip (deg)", 95.0, 0.0, 90.0, "(0, 90]").unwrap_err();
-        let msg = err.to_string();
-        assert!(msg.contains("dip (deg) = 95"), "{msg}");
-        assert!(msg.contains("(0, 90]"), "{msg}");
-        assert!(check_range("x", f64::NAN, 0.0, 1.0, "[0, 1]").is_err());
-    }
-}

@@ -8,7 +8,7 @@
 //!
 //! * point source: hypocentral distance, `sqrt(Repi^2 + depth^2)` with the
 //!   epicentral distance `Repi` measured along the great circle
-//!   (haversine, mean Earth radius 6371 km as in hazardlib);
+//!   (haversine on hazardlib's sphere, [`crate::geo::EARTH_RADIUS_KM`]);
 //! * fault plane: the site is projected into a local flat-earth frame in km
 //!   centred on the plane's reference point (azimuthal equidistant
 //!   projection: exact distance and azimuth from the reference point), and
@@ -20,10 +20,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{check_range, GroundMotionError};
-
-/// Mean Earth radius in km (hazardlib `openquake.hazardlib.geo.geodetic.EARTH_RADIUS`).
-pub const EARTH_RADIUS_KM: f64 = 6371.0;
+use super::common::{check_range, GroundMotionError};
+use crate::geo::{distance_km, LatLon, EARTH_RADIUS_KM};
 
 /// Smallest accepted moment magnitude.
 pub const MW_MIN: f64 = 5.0;
@@ -149,12 +147,11 @@ impl LocalFrame {
 
     /// (east, north) in km of a surface point.
     fn project(&self, lat: f64, lon: f64) -> (f64, f64) {
-        let d = haversine_km(
-            self.lat0_rad.to_degrees(),
-            self.lon0_rad.to_degrees(),
-            lat,
-            lon,
-        );
+        let origin = LatLon {
+            lat: self.lat0_rad.to_degrees(),
+            lon: self.lon0_rad.to_degrees(),
+        };
+        let d = distance_km(origin, LatLon { lat, lon });
         if d == 0.0 {
             return (0.0, 0.0);
         }
@@ -186,16 +183,6 @@ impl LocalFrame {
         }
         (lat.to_degrees(), lon_deg)
     }
-}
-
-/// Great-circle (haversine) distance in km between two surface points given
-/// as (lat, lon) in degrees, on a sphere of radius [`EARTH_RADIUS_KM`].
-pub fn haversine_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
-    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
-    let dp = p2 - p1;
-    let dl = (lon2 - lon1).to_radians();
-    let a = (0.5 * dp).sin().powi(2) + p1.cos() * p2.cos() * (0.5 * dl).sin().powi(2);
-    2.0 * EARTH_RADIUS_KM * a.sqrt().min(1.0).asin()
 }
 
 fn check_lat_lon(
@@ -404,7 +391,11 @@ impl Rupture {
     pub fn rrup_km(&self, lat: f64, lon: f64) -> f64 {
         match &self.geometry {
             RuptureGeometry::Point => {
-                let repi = haversine_km(self.hypocentre.lat, self.hypocentre.lon, lat, lon);
+                let epicentre = LatLon {
+                    lat: self.hypocentre.lat,
+                    lon: self.hypocentre.lon,
+                };
+                let repi = distance_km(epicentre, LatLon { lat, lon });
                 repi.hypot(self.hypocentre.depth_km)
             }
             RuptureGeometry::Plane(p) => p.rrup_km(lat, lon),
@@ -436,6 +427,10 @@ mod tests {
     use proptest::prelude::*;
 
     const KM_PER_DEG: f64 = EARTH_RADIUS_KM * std::f64::consts::PI / 180.0;
+
+    fn km(a: (f64, f64), b: (f64, f64)) -> f64 {
+        distance_km(LatLon { lat: a.0, lon: a.1 }, LatLon { lat: b.0, lon: b.1 })
+    }
 
     fn plane(strike: f64, dip: f64, len: f64, wid: f64, top: f64) -> FaultPlane {
         FaultPlane {
@@ -740,7 +735,7 @@ mod tests {
                 (x - x2).abs() < 1e-8 && (y - y2).abs() < 1e-8,
                 "({x},{y}) -> ({x2},{y2})"
             );
-            let d = haversine_km(35.3, 139.4, la, lo);
+            let d = km((35.3, 139.4), (la, lo));
             assert!((d - x.hypot(y)).abs() < 1e-8);
         }
         // Due north is +y, due east is +x.
@@ -758,7 +753,7 @@ mod tests {
         };
         // A site just across the antimeridian, ~0.1 deg east at lat 35.
         let d = p.rrup_km(35.0, -179.95);
-        let expect = haversine_km(35.0, 179.95, 35.0, -179.95);
+        let expect = km((35.0, 179.95), (35.0, -179.95));
         assert!((expect - 0.1 * KM_PER_DEG * 35f64.to_radians().cos()).abs() < 1e-3);
         // The fault runs north-south through the reference point, so Rrup is
         // the east component of the site (the great circle to a point on the

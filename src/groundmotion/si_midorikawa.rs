@@ -48,8 +48,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::common::{check_range, GroundMotionError, Imt, STANDARD_GRAVITY};
 use super::rupture::{EventParams, EventType, DEPTH_MAX_KM, MW_MAX, MW_MIN};
-use super::{check_range, GroundMotionError, Imt, STANDARD_GRAVITY};
 
 /// Magnitude cap applied by hazardlib (`np.fmin(mag, 8.3)`; note at page
 /// 3-36, table 3.3.2-6 of the NIED 2009 technical reports).
@@ -149,7 +149,7 @@ impl SiteAmplification {
     }
 }
 
-/// Validate the event parameters (same ranges as [`super::Rupture::validate`]).
+/// Validate the event parameters (same ranges as [`super::rupture::Rupture::validate`]).
 fn check_event(event: &EventParams) -> Result<(), GroundMotionError> {
     check_range("Mw", event.mw, MW_MIN, MW_MAX, "[5.0, 9.5]")?;
     check_range(

@@ -14,7 +14,8 @@
 //! 2021, "A general framework for Vecchia approximations of Gaussian processes"). Sites are
 //! taken in max-min distance order, which those authors recommend. Cost per trial: n m.
 
-use super::GroundMotionError;
+use super::common::GroundMotionError;
+use crate::geo::{chord_distance_km, unit_vector, LatLon};
 
 /// A nearest-neighbour (Vecchia) sampler of a unit-variance field with correlation
 /// `exp(-3 h / range_km)`.
@@ -32,17 +33,6 @@ pub struct Vecchia {
     sd: Vec<f64>,
 }
 
-fn unit(lat: f64, lon: f64) -> [f64; 3] {
-    let (sp, cp) = lat.to_radians().sin_cos();
-    let (sl, cl) = lon.to_radians().sin_cos();
-    [cp * cl, cp * sl, sp]
-}
-
-fn dist_km(a: &[f64; 3], b: &[f64; 3]) -> f64 {
-    let c = ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2) + (a[2] - b[2]).powi(2)).sqrt();
-    2.0 * crate::geo::EARTH_RADIUS_KM * (c / 2.0).min(1.0).asin()
-}
-
 impl Vecchia {
     /// Builds the sampler for `sites` given as (lat, lon) degrees, with `m` neighbours.
     pub fn new(
@@ -58,7 +48,10 @@ impl Vecchia {
                 allowed: "at least one site, range > 0, m >= 1",
             });
         }
-        let u: Vec<[f64; 3]> = sites.iter().map(|&(la, lo)| unit(la, lo)).collect();
+        let u: Vec<[f64; 3]> = sites
+            .iter()
+            .map(|&(lat, lon)| unit_vector(LatLon { lat, lon }))
+            .collect();
         // Max-min ordering: start anywhere, then always the site farthest from those taken.
         let mut order = Vec::with_capacity(n);
         let mut taken = vec![false; n];
@@ -72,14 +65,14 @@ impl Vecchia {
                 if taken[j] {
                     continue;
                 }
-                near[j] = near[j].min(dist_km(&u[next], &u[j]));
+                near[j] = near[j].min(chord_distance_km(&u[next], &u[j]));
                 if near[j] > best.0 {
                     best = (near[j], j);
                 }
             }
             next = best.1;
         }
-        let rho = |a: usize, b: usize| (-3.0 * dist_km(&u[a], &u[b]) / range_km).exp();
+        let rho = |a: usize, b: usize| (-3.0 * chord_distance_km(&u[a], &u[b]) / range_km).exp();
         let mut neighbours = Vec::new();
         let mut weights = Vec::new();
         let mut start = vec![0u32];
@@ -88,7 +81,7 @@ impl Vecchia {
         for k in 0..n {
             let i = order[k] as usize;
             cand.clear();
-            cand.extend((0..k).map(|p| (dist_km(&u[i], &u[order[p] as usize]), p)));
+            cand.extend((0..k).map(|p| (chord_distance_km(&u[i], &u[order[p] as usize]), p)));
             cand.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
             cand.truncate(m);
             let q = cand.len();
@@ -189,8 +182,8 @@ fn solve_spd(a: &mut [f64], r: &[f64], q: usize) -> Option<Vec<f64>> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::correlation::SpatialCorrelation;
     use super::*;
-    use crate::groundmotion::SpatialCorrelation;
     use rand::SeedableRng;
     use rand_distr::{Distribution, StandardNormal};
 
@@ -267,9 +260,12 @@ mod tests {
             }
             var += out[123] * out[123];
         }
-        let u: Vec<[f64; 3]> = s.iter().map(|&(a, b)| unit(a, b)).collect();
+        let u: Vec<[f64; 3]> = s
+            .iter()
+            .map(|&(lat, lon)| unit_vector(LatLon { lat, lon }))
+            .collect();
         for (k, &(a, b)) in pairs.iter().enumerate() {
-            let target = (-3.0 * dist_km(&u[a], &u[b]) / 25.7).exp();
+            let target = (-3.0 * chord_distance_km(&u[a], &u[b]) / 25.7).exp();
             let got = sum[k] / trials as f64;
             let tol = 4.0 * (1.0 - target * target) / (trials as f64).sqrt() + 0.02;
             assert!(

@@ -1,10 +1,12 @@
 //! The `[lgwan]` table of a scenario: a faithful serde mirror, checked in
-//! [`super::expand`] and compiled in [`super::compile`]. Documented key by key in
+//! [`super::lgwan_expand::expand`] and compiled by the model. Documented key by key in
 //! `docs/scenario-format.md` §23.
 
 use serde::Deserialize;
 
-use crate::scenario::{CrewDef, DurationDef, GeneratorDef, RepairDef, SString, Spanned, SF64};
+use super::types::{
+    CrewDef, DurationDef, GeneratorDef, PlacementDef, RepairDef, SString, Spanned, SF64,
+};
 
 /// `[lgwan]`: the LGWAN topology, its DNS and mail, and the mail flows to measure.
 #[derive(Debug, Deserialize, Clone)]
@@ -125,7 +127,7 @@ pub struct MunicipalityDef {
 #[serde(deny_unknown_fields)]
 pub struct CenterDef {
     /// Where it is.
-    pub site: Spanned<crate::scenario::PlacementDef>,
+    pub site: Spanned<PlacementDef>,
     /// Where the placement comes from.
     pub source: SString,
 }
@@ -135,7 +137,7 @@ pub struct CenterDef {
 #[serde(deny_unknown_fields)]
 pub struct PoiDef {
     /// Where it is (its DNS and SMTP servers are in the same place).
-    pub site: Spanned<crate::scenario::PlacementDef>,
+    pub site: Spanned<PlacementDef>,
     /// Where the placement comes from.
     pub source: SString,
 }
@@ -161,7 +163,7 @@ pub struct InterconnectionDef {
     /// LGWAN side.
     pub attach: Attach,
     /// Where the router is (G-net side: A and B lines to both centers).
-    pub site: Spanned<crate::scenario::PlacementDef>,
+    pub site: Spanned<PlacementDef>,
     /// Where the facts come from.
     pub source: SString,
 }

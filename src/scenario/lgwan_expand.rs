@@ -16,12 +16,12 @@
 
 use std::path::Path;
 
-use crate::diag::{did_you_mean, Error, Result, SourceFile, SourceMap, Span};
-use crate::scenario::{
-    Located, Merged, NodeDef, NodeKind, PlacementDef, ServiceDef, SiteDef, Spanned,
-};
-
+use super::file::{Located, Merged, OptionDef};
 use super::lgwan::{InterconnectionDef, LgwanDef, LgwanPatch};
+use super::types::{
+    DurationDef, NodeDef, NodeKind, PlacementDef, SString, ServiceDef, SiteDef, Spanned,
+};
+use crate::diag::{did_you_mean, Error, Result, SourceFile, SourceMap, Span};
 
 /// Parts of a municipality, in the order of the part indices of the mail model.
 pub(crate) const MUNI_PARTS: [&str; 8] = [
@@ -326,6 +326,38 @@ pub fn expand(src: &SourceMap, m: &mut Merged) -> Result<()> {
     let Some(l) = m.lgwan.clone() else {
         return Ok(());
     };
+    check_table(src, m, &l)?;
+    let csv = l.item.prefectures_file.expect("read at load");
+    let prefs = parse_prefectures(src, csv)?;
+    let munis = municipalities(src, &l, &prefs)?;
+    let mut g = Generated {
+        l: &l,
+        lspan: l.span(&l.item.source),
+        sites: Vec::new(),
+        nodes: Vec::new(),
+        services: Vec::new(),
+    };
+    g.operator_facilities(src)?;
+    g.interconnections(src, m.gnet.is_some())?;
+    g.prefectures(&prefs);
+    g.municipalities(src, &munis)?;
+    let Generated {
+        sites,
+        nodes,
+        services,
+        ..
+    } = g;
+    m.sites.extend(sites);
+    m.nodes.extend(nodes);
+    // No links: LGWAN reachability is the mail model's own structure function over these
+    // nodes; links would put the whole LGWAN graph inside every G-net path query.
+    m.services.extend(services);
+    add_recovery(src, m, &l)?;
+    Ok(())
+}
+
+/// `[lgwan]` has a source, the scenario a `[recovery]`, and the classes exist.
+fn check_table(src: &SourceMap, m: &Merged, l: &Located<LgwanDef>) -> Result<()> {
     let d = &l.item;
     let lspan = l.span(&d.source);
     if d.source.get_ref().trim().is_empty() {
@@ -342,7 +374,6 @@ pub fn expand(src: &SourceMap, m: &mut Merged) -> Result<()> {
             Some("include common/recovery.toml".into()),
         ));
     }
-    // Classes must exist.
     let c = &d.classes;
     for cls in [
         &c.center,
@@ -370,36 +401,23 @@ pub fn expand(src: &SourceMap, m: &mut Merged) -> Result<()> {
             ));
         }
     }
-    let csv = d.prefectures_file.expect("read at load");
-    let prefs = parse_prefectures(src, csv)?;
-    let munis = municipalities(src, &l, &prefs)?;
-    let file = l.file;
+    Ok(())
+}
 
-    let mut sites = Vec::new();
-    let mut nodes = Vec::new();
-    let mut services = Vec::new();
-    let site = |id: String, en: String, ja: String, lat: f64, lon: f64, source: String| Located {
-        file,
-        item: SiteDef {
-            id: spanned(lspan, id),
-            name_en: en,
-            name_ja: ja,
-            lat: spanned(lspan, lat),
-            lon: spanned(lspan, lon),
-            source: spanned(lspan, source),
-            vs30_mps: None,
-        },
-    };
-    #[allow(clippy::too_many_arguments)]
-    let node = |file: usize,
-                span: Span,
-                id: String,
-                kind: NodeKind,
-                class: &crate::scenario::SString,
-                place: Option<Spanned<PlacementDef>>,
-                owner: &str,
-                en: String,
-                ja: String| Located {
+/// A generated node (ids, names and owner as documented at the top of this file).
+#[allow(clippy::too_many_arguments)]
+fn node(
+    file: usize,
+    span: Span,
+    id: String,
+    kind: NodeKind,
+    class: &SString,
+    place: Option<Spanned<PlacementDef>>,
+    owner: &str,
+    en: String,
+    ja: String,
+) -> Located<NodeDef> {
+    Located {
         file,
         item: NodeDef {
             id: spanned(span, id),
@@ -412,275 +430,321 @@ pub fn expand(src: &SourceMap, m: &mut Merged) -> Result<()> {
             name_ja: ja,
             owner: Some(owner.to_string()),
         },
-    };
-    // Operator's facilities.
-    let noc_place = d.noc.site.clone();
-    for (s, what) in [
-        (&d.noc.source, "[lgwan.noc]"),
-        (&d.poi_east.source, "[lgwan.poi_east]"),
-        (&d.poi_west.source, "[lgwan.poi_west]"),
-    ] {
-        if s.get_ref().trim().is_empty() {
-            return Err(src.error(
-                l.span(s),
-                format!("{what} does not say where its placement comes from"),
-                Some("the sources do not locate it: give alternatives and say so".into()),
-            ));
-        }
     }
-    nodes.push(node(
-        file,
-        l.span(&d.noc.site),
-        "lgwan.noc".into(),
-        NodeKind::Center,
-        &c.center,
-        Some(noc_place),
-        "lgwan.noc",
-        "LGWAN national NOC".into(),
-        "LGWAN全国NOC".into(),
-    ));
-    for (name, poi, en, ja) in [
-        ("east", &d.poi_east, "East Japan", "東日本"),
-        ("west", &d.poi_west, "West Japan", "西日本"),
-    ] {
-        let id = format!("lgwan.poi_{name}");
-        let span = l.span(&poi.site);
-        let place = Some(poi.site.clone());
-        nodes.push(node(
-            file,
-            span,
-            id.clone(),
-            NodeKind::Center,
-            &c.center,
-            place.clone(),
-            &id,
-            format!("LGWAN {en} POI"),
-            format!("LGWAN {ja}POI"),
-        ));
-        for (part, what_en, what_ja) in [
-            ("dns", "DNS server", "DNSサーバ"),
-            ("smtp", "mail relay", "メールサーバ"),
-        ] {
-            nodes.push(node(
-                file,
-                span,
-                format!("{id}.{part}"),
-                NodeKind::Server,
-                &c.poi_server,
-                place.clone(),
-                &id,
-                format!("LGWAN {en} POI {what_en}"),
-                format!("LGWAN {ja}POI {what_ja}"),
-            ));
-        }
-        nodes.push(node(
-            file,
-            span,
-            format!("{id}.noc_line"),
-            NodeKind::Line,
-            &c.backbone_line,
-            place.clone(),
-            &id,
-            format!("LGWAN line {en} POI - NOC"),
-            format!("{ja}POI-全国NOC間回線"),
-        ));
-    }
-    // Interconnection points to G-net.
-    let ixs = interconnections(&l);
-    if !ixs.is_empty() && m.gnet.is_none() {
-        return Err(src.error(
-            lspan,
-            "[lgwan] has interconnection points but the scenario has no [gnet] table",
-            Some("include common/government.toml".into()),
-        ));
-    }
-    for (f, ix) in &ixs {
-        let span = Span {
-            file: *f,
-            start: ix.id.span().start,
-        };
-        let id = ix.id.get_ref();
-        if ix.source.get_ref().trim().is_empty() {
-            return Err(src.error(span, format!("interconnection `{id}` has no source"), None));
-        }
-        if !id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        {
-            return Err(src.error(
-                span,
-                format!("interconnection id `{id}` must be letters, digits, `-` or `_`"),
-                None,
-            ));
-        }
-        let nid = format!("lgwan.ix.{id}");
-        let mut n = node(
-            *f,
-            span,
-            nid.clone(),
-            NodeKind::Router,
-            &c.interconnection,
-            Some(ix.site.clone()),
-            &nid,
-            format!("LGWAN-G-net interconnection {id}"),
-            format!("LGWAN・政府共通NW相互接続点 {id}"),
-        );
-        n.item.gnet_access = true;
-        nodes.push(n);
-        services.push(Located {
-            file: *f,
-            item: ServiceDef {
-                id: spanned(span, format!("{nid}.gnet")),
-                name_en: format!("LGWAN interconnection {id} reaches G-net"),
-                name_ja: format!("相互接続点{id}から政府共通NWへの到達"),
-                expr: spanned(span, format!("path({nid}, gnet)")),
+}
+
+/// What `[lgwan]` expands into, built step by step.
+struct Generated<'a> {
+    l: &'a Located<LgwanDef>,
+    /// Span of `[lgwan] source`, given to generated items without a span of their own.
+    lspan: Span,
+    sites: Vec<Located<SiteDef>>,
+    nodes: Vec<Located<NodeDef>>,
+    services: Vec<Located<ServiceDef>>,
+}
+
+impl Generated<'_> {
+    fn site(&mut self, id: String, en: String, ja: String, lat: f64, lon: f64, source: String) {
+        let lspan = self.lspan;
+        self.sites.push(Located {
+            file: self.l.file,
+            item: SiteDef {
+                id: spanned(lspan, id),
+                name_en: en,
+                name_ja: ja,
+                lat: spanned(lspan, lat),
+                lon: spanned(lspan, lon),
+                source: spanned(lspan, source),
+                vs30_mps: None,
             },
         });
     }
-    // Prefectures.
-    for p in &prefs {
-        let sid = format!("lgwan.pref{}", p.code);
-        sites.push(site(
-            sid.clone(),
-            format!("{} prefectural office", p.name_en),
-            format!("{}庁", p.name_ja),
-            p.lat,
-            p.lon,
-            p.source.clone(),
-        ));
-        let place = Some(spanned(lspan, PlacementDef::Site(sid.clone())));
-        let owner = sid.clone();
-        nodes.push(node(
+
+    /// The national NOC and the two POIs with their DNS, mail relay and NOC line.
+    fn operator_facilities(&mut self, src: &SourceMap) -> Result<()> {
+        let (l, d) = (self.l, &self.l.item);
+        let (c, file) = (&d.classes, l.file);
+        for (s, what) in [
+            (&d.noc.source, "[lgwan.noc]"),
+            (&d.poi_east.source, "[lgwan.poi_east]"),
+            (&d.poi_west.source, "[lgwan.poi_west]"),
+        ] {
+            if s.get_ref().trim().is_empty() {
+                return Err(src.error(
+                    l.span(s),
+                    format!("{what} does not say where its placement comes from"),
+                    Some("the sources do not locate it: give alternatives and say so".into()),
+                ));
+            }
+        }
+        self.nodes.push(node(
             file,
-            p.span,
-            format!("{sid}.node"),
-            NodeKind::Router,
-            &c.prefecture_node,
-            place.clone(),
-            &owner,
-            format!("LGWAN prefecture node, {}", p.name_en),
-            format!("{}都道府県ノード", p.name_ja),
+            l.span(&d.noc.site),
+            "lgwan.noc".into(),
+            NodeKind::Center,
+            &c.center,
+            Some(d.noc.site.clone()),
+            "lgwan.noc",
+            "LGWAN national NOC".into(),
+            "LGWAN全国NOC".into(),
         ));
-        for (name, en, ja) in [("east", "East", "東日本"), ("west", "West", "西日本")] {
-            let lid = format!("{sid}.line_{name}");
-            nodes.push(node(
+        for (name, poi, en, ja) in [
+            ("east", &d.poi_east, "East Japan", "東日本"),
+            ("west", &d.poi_west, "West Japan", "西日本"),
+        ] {
+            let id = format!("lgwan.poi_{name}");
+            let span = l.span(&poi.site);
+            let place = Some(poi.site.clone());
+            self.nodes.push(node(
                 file,
-                p.span,
-                lid.clone(),
+                span,
+                id.clone(),
+                NodeKind::Center,
+                &c.center,
+                place.clone(),
+                &id,
+                format!("LGWAN {en} POI"),
+                format!("LGWAN {ja}POI"),
+            ));
+            for (part, what_en, what_ja) in [
+                ("dns", "DNS server", "DNSサーバ"),
+                ("smtp", "mail relay", "メールサーバ"),
+            ] {
+                self.nodes.push(node(
+                    file,
+                    span,
+                    format!("{id}.{part}"),
+                    NodeKind::Server,
+                    &c.poi_server,
+                    place.clone(),
+                    &id,
+                    format!("LGWAN {en} POI {what_en}"),
+                    format!("LGWAN {ja}POI {what_ja}"),
+                ));
+            }
+            self.nodes.push(node(
+                file,
+                span,
+                format!("{id}.noc_line"),
                 NodeKind::Line,
                 &c.backbone_line,
-                place.clone(),
-                &owner,
-                format!("LGWAN backbone line {} - {en} POI", p.name_en),
-                format!("{}-{ja}POI間回線", p.name_ja),
+                place,
+                &id,
+                format!("LGWAN line {en} POI - NOC"),
+                format!("{ja}POI-全国NOC間回線"),
             ));
         }
+        Ok(())
     }
-    // Municipalities.
-    let secondary_p = match &d.secondary_dns_p {
-        None => 0.0,
-        Some(p) => {
-            let v = *p.get_ref();
-            if !(0.0..=1.0).contains(&v) {
+
+    /// Interconnection points to G-net, each with a service "reaches G-net".
+    fn interconnections(&mut self, src: &SourceMap, has_gnet: bool) -> Result<()> {
+        let l = self.l;
+        let ixs = interconnections(l);
+        if !ixs.is_empty() && !has_gnet {
+            return Err(src.error(
+                self.lspan,
+                "[lgwan] has interconnection points but the scenario has no [gnet] table",
+                Some("include common/government.toml".into()),
+            ));
+        }
+        for (f, ix) in &ixs {
+            let span = Span {
+                file: *f,
+                start: ix.id.span().start,
+            };
+            let id = ix.id.get_ref();
+            if ix.source.get_ref().trim().is_empty() {
+                return Err(src.error(span, format!("interconnection `{id}` has no source"), None));
+            }
+            if !id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            {
                 return Err(src.error(
-                    l.span(p),
-                    format!("secondary_dns_p must be a probability in [0, 1], found {v}"),
+                    span,
+                    format!("interconnection id `{id}` must be letters, digits, `-` or `_`"),
                     None,
                 ));
             }
-            v
-        }
-    };
-    for mu in &munis {
-        let sid = format!("lgwan.{}", mu.id);
-        sites.push(site(
-            sid.clone(),
-            format!("{} office", mu.name_en),
-            format!("{}庁舎", mu.name_ja),
-            mu.lat,
-            mu.lon,
-            mu.source.clone(),
-        ));
-        let place = Some(spanned(lspan, PlacementDef::Site(sid.clone())));
-        let spec: [(NodeKind, &crate::scenario::SString, &str, &str); 8] = [
-            (
-                NodeKind::Router,
-                &c.router,
-                "LGWAN connection router",
-                "LGWAN接続ルータ",
-            ),
-            (
-                NodeKind::Line,
-                &c.access_line,
-                "LGWAN access line",
-                "LGWANアクセス回線",
-            ),
-            (
-                NodeKind::Server,
-                &c.municipal_server,
-                "LGWAN-side mail server",
-                "LGWAN接続系メールサーバ",
-            ),
-            (
-                NodeKind::Server,
-                &c.municipal_server,
-                "cache DNS server",
-                "DNSキャッシュサーバ",
-            ),
-            (
-                NodeKind::Server,
-                &c.municipal_server,
-                "internet-side mail server",
-                "インターネット接続系メールサーバ",
-            ),
-            (
-                NodeKind::Server,
-                &c.municipal_server,
-                "authoritative DNS server",
-                "権威DNSサーバ",
-            ),
-            (
-                NodeKind::Line,
-                &c.internet_line,
-                "internet line",
-                "インターネット回線",
-            ),
-            (
-                NodeKind::Server,
-                &c.municipal_server,
-                "secondary authoritative DNS (outside)",
-                "外部の権威DNSサーバ",
-            ),
-        ];
-        for (k, (kind, class, en, ja)) in spec.into_iter().enumerate() {
-            let part = MUNI_PARTS[k];
+            let nid = format!("lgwan.ix.{id}");
             let mut n = node(
-                file,
-                mu.span,
-                format!("{sid}.{part}"),
-                kind,
-                class,
-                place.clone(),
-                &sid,
-                format!("{} {en}", mu.name_en),
-                format!("{}{ja}", mu.name_ja),
+                *f,
+                span,
+                nid.clone(),
+                NodeKind::Router,
+                &l.item.classes.interconnection,
+                Some(ix.site.clone()),
+                &nid,
+                format!("LGWAN-G-net interconnection {id}"),
+                format!("LGWAN・政府共通NW相互接続点 {id}"),
             );
-            if part == "auth_dns2" {
-                // Hosted by a provider outside the damaged area: never hit, may not exist.
-                n.item.site = None;
-                n.item.class = None;
-                n.item.exists_p = Some(spanned(lspan, secondary_p));
+            n.item.gnet_access = true;
+            self.nodes.push(n);
+            self.services.push(Located {
+                file: *f,
+                item: ServiceDef {
+                    id: spanned(span, format!("{nid}.gnet")),
+                    name_en: format!("LGWAN interconnection {id} reaches G-net"),
+                    name_ja: format!("相互接続点{id}から政府共通NWへの到達"),
+                    expr: spanned(span, format!("path({nid}, gnet)")),
+                },
+            });
+        }
+        Ok(())
+    }
+
+    /// Per prefecture: its office site, its node and its backbone lines to the two POIs.
+    fn prefectures(&mut self, prefs: &[Prefecture]) {
+        let (c, file) = (&self.l.item.classes, self.l.file);
+        for p in prefs {
+            let sid = format!("lgwan.pref{}", p.code);
+            self.site(
+                sid.clone(),
+                format!("{} prefectural office", p.name_en),
+                format!("{}庁", p.name_ja),
+                p.lat,
+                p.lon,
+                p.source.clone(),
+            );
+            let place = Some(spanned(self.lspan, PlacementDef::Site(sid.clone())));
+            let owner = sid.clone();
+            self.nodes.push(node(
+                file,
+                p.span,
+                format!("{sid}.node"),
+                NodeKind::Router,
+                &c.prefecture_node,
+                place.clone(),
+                &owner,
+                format!("LGWAN prefecture node, {}", p.name_en),
+                format!("{}都道府県ノード", p.name_ja),
+            ));
+            for (name, en, ja) in [("east", "East", "東日本"), ("west", "West", "西日本")] {
+                let lid = format!("{sid}.line_{name}");
+                self.nodes.push(node(
+                    file,
+                    p.span,
+                    lid.clone(),
+                    NodeKind::Line,
+                    &c.backbone_line,
+                    place.clone(),
+                    &owner,
+                    format!("LGWAN backbone line {} - {en} POI", p.name_en),
+                    format!("{}-{ja}POI間回線", p.name_ja),
+                ));
             }
-            nodes.push(n);
         }
     }
-    m.sites.extend(sites);
-    m.nodes.extend(nodes);
-    // No links: LGWAN reachability is the mail model's own structure function over these
-    // nodes; links would put the whole LGWAN graph inside every G-net path query.
-    m.services.extend(services);
-    add_recovery(src, m, &l)?;
-    Ok(())
+
+    /// Per municipality: its office site and the parts of [`MUNI_PARTS`].
+    fn municipalities(&mut self, src: &SourceMap, munis: &[Muni]) -> Result<()> {
+        let (l, file) = (self.l, self.l.file);
+        let secondary_p = match &l.item.secondary_dns_p {
+            None => 0.0,
+            Some(p) => {
+                let v = *p.get_ref();
+                if !(0.0..=1.0).contains(&v) {
+                    return Err(src.error(
+                        l.span(p),
+                        format!("secondary_dns_p must be a probability in [0, 1], found {v}"),
+                        None,
+                    ));
+                }
+                v
+            }
+        };
+        let spec = muni_parts(&l.item);
+        for mu in munis {
+            let sid = format!("lgwan.{}", mu.id);
+            self.site(
+                sid.clone(),
+                format!("{} office", mu.name_en),
+                format!("{}庁舎", mu.name_ja),
+                mu.lat,
+                mu.lon,
+                mu.source.clone(),
+            );
+            let place = Some(spanned(self.lspan, PlacementDef::Site(sid.clone())));
+            for (k, &(kind, class, en, ja)) in spec.iter().enumerate() {
+                let part = MUNI_PARTS[k];
+                let mut n = node(
+                    file,
+                    mu.span,
+                    format!("{sid}.{part}"),
+                    kind,
+                    class,
+                    place.clone(),
+                    &sid,
+                    format!("{} {en}", mu.name_en),
+                    format!("{}{ja}", mu.name_ja),
+                );
+                if part == "auth_dns2" {
+                    // Hosted by a provider outside the damaged area: never hit, may not exist.
+                    n.item.site = None;
+                    n.item.class = None;
+                    n.item.exists_p = Some(spanned(self.lspan, secondary_p));
+                }
+                self.nodes.push(n);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Kind, class and names of each part of a municipality, in the order of [`MUNI_PARTS`].
+fn muni_parts(d: &LgwanDef) -> [(NodeKind, &SString, &'static str, &'static str); 8] {
+    let c = &d.classes;
+    [
+        (
+            NodeKind::Router,
+            &c.router,
+            "LGWAN connection router",
+            "LGWAN接続ルータ",
+        ),
+        (
+            NodeKind::Line,
+            &c.access_line,
+            "LGWAN access line",
+            "LGWANアクセス回線",
+        ),
+        (
+            NodeKind::Server,
+            &c.municipal_server,
+            "LGWAN-side mail server",
+            "LGWAN接続系メールサーバ",
+        ),
+        (
+            NodeKind::Server,
+            &c.municipal_server,
+            "cache DNS server",
+            "DNSキャッシュサーバ",
+        ),
+        (
+            NodeKind::Server,
+            &c.municipal_server,
+            "internet-side mail server",
+            "インターネット接続系メールサーバ",
+        ),
+        (
+            NodeKind::Server,
+            &c.municipal_server,
+            "authoritative DNS server",
+            "権威DNSサーバ",
+        ),
+        (
+            NodeKind::Line,
+            &c.internet_line,
+            "internet line",
+            "インターネット回線",
+        ),
+        (
+            NodeKind::Server,
+            &c.municipal_server,
+            "secondary authoritative DNS (outside)",
+            "外部の権威DNSサーバ",
+        ),
+    ]
 }
 
 /// Checks `[[lgwan.crews]]`, `[[lgwan.repair]]` and `[[lgwan.generators]]` where they are
@@ -689,7 +753,7 @@ pub fn expand(src: &SourceMap, m: &mut Merged) -> Result<()> {
 fn add_recovery(src: &SourceMap, m: &mut Merged, l: &Located<LgwanDef>) -> Result<()> {
     let d = &l.item;
     let rec = &m.recovery.as_ref().expect("checked").item;
-    let class_ok = |c: &crate::scenario::SString| -> Result<()> {
+    let class_ok = |c: &SString| -> Result<()> {
         if m.classes.iter().any(|x| x.item.id.get_ref() == c.get_ref()) {
             Ok(())
         } else {
@@ -703,7 +767,7 @@ fn add_recovery(src: &SourceMap, m: &mut Merged, l: &Located<LgwanDef>) -> Resul
             ))
         }
     };
-    let src_ok = |s: &crate::scenario::SString, what: &str| -> Result<()> {
+    let src_ok = |s: &SString, what: &str| -> Result<()> {
         if s.get_ref().trim().is_empty() {
             Err(src.error(
                 l.span(s),
@@ -714,7 +778,7 @@ fn add_recovery(src: &SourceMap, m: &mut Merged, l: &Located<LgwanDef>) -> Resul
             Ok(())
         }
     };
-    let dur_ok = |v: &Spanned<crate::scenario::DurationDef>, what: &str| -> Result<()> {
+    let dur_ok = |v: &Spanned<DurationDef>, what: &str| -> Result<()> {
         {
             let d = v.get_ref();
             crate::diag::checks::duration(src, l.span(v), d.median_hours, d.beta, what)
@@ -841,11 +905,7 @@ pub(crate) fn missing(id: &str) -> Error {
 }
 
 /// Applies an option's `[options.lgwan]` (see [`apply_option`]).
-pub fn apply_option_def(
-    src: &SourceMap,
-    m: &mut Merged,
-    opt: &Located<crate::scenario::OptionDef>,
-) -> Result<()> {
+pub fn apply_option_def(src: &SourceMap, m: &mut Merged, opt: &Located<OptionDef>) -> Result<()> {
     if let Some(p) = &opt.item.lgwan {
         apply_option(src, m, opt.file, opt.span(&opt.item.id), p)?;
     }
