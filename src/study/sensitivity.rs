@@ -16,12 +16,12 @@
 //! (metrics are counts), so a factor that changes nothing gives exactly zero swing with a
 //! zero-width interval, and the result does not depend on threads.
 
-use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::base::fmt::r6;
 use crate::base::interval::Z95;
 use crate::diag::{Error, Result};
+use crate::drive;
 use crate::model::{BuildSpec, Model};
 use crate::scenario::{Merged, PlacementDef, Scenario, Spanned};
 use crate::sim::trial::{self, Stage, Stages, TrialWorkspace};
@@ -760,58 +760,46 @@ pub fn run(
     let nm = metrics.len();
     let nv = models.len();
     let stages: Vec<Stages> = models.iter().map(sensitivity_stages).collect();
-    let batches = trials.div_ceil(SENSITIVITY_BATCH);
-    let sums = (0..batches)
-        .into_par_iter()
-        .map_init(
-            || {
-                let ws: Vec<TrialWorkspace> = models
-                    .iter()
-                    .zip(&stages)
-                    .map(|(m, st)| TrialWorkspace::new(m, st))
-                    .collect();
-                (ws, vec![0i64; nv * nm])
-            },
-            |(ws, x), b| {
-                let mut t = Sums::new(nv * nm, pairs * nm);
-                let lo = b * SENSITIVITY_BATCH;
-                let hi = (lo + SENSITIVITY_BATCH).min(trials);
-                for i in lo..hi {
-                    for (v, m) in models.iter().enumerate() {
-                        trial::run(m, &stages[v], seed, i, &mut ws[v]);
-                        for (k, (_, how)) in metrics.iter().enumerate() {
-                            x[v * nm + k] = value(m, *how, &ws[v]);
+    let sums = drive::fold(
+        0..trials,
+        SENSITIVITY_BATCH,
+        || {
+            let ws: Vec<TrialWorkspace> = models
+                .iter()
+                .zip(&stages)
+                .map(|(m, st)| TrialWorkspace::new(m, st))
+                .collect();
+            (ws, vec![0i64; nv * nm])
+        },
+        || Sums::new(nv * nm, pairs * nm),
+        |(ws, x), t, i| {
+            for (v, m) in models.iter().enumerate() {
+                trial::run(m, &stages[v], seed, i, &mut ws[v]);
+                for (k, (_, how)) in metrics.iter().enumerate() {
+                    x[v * nm + k] = value(m, *how, &ws[v]);
+                }
+            }
+            t.trials += 1;
+            for (j, &y) in x.iter().enumerate() {
+                t.sum[j] += y;
+                t.sq[j] += y * y;
+            }
+            for (f, &(first, k)) in spans.iter().enumerate() {
+                let mut p = pair_at[f];
+                for a in 0..k {
+                    for c in a + 1..k {
+                        for mk in 0..nm {
+                            let d = x[(first + c) * nm + mk] - x[(first + a) * nm + mk];
+                            t.pair_sq[p * nm + mk] += d * d;
                         }
-                    }
-                    t.trials += 1;
-                    for (j, &y) in x.iter().enumerate() {
-                        t.sum[j] += y;
-                        t.sq[j] += y * y;
-                    }
-                    for (f, &(first, k)) in spans.iter().enumerate() {
-                        let mut p = pair_at[f];
-                        for a in 0..k {
-                            for c in a + 1..k {
-                                for mk in 0..nm {
-                                    let d = x[(first + c) * nm + mk] - x[(first + a) * nm + mk];
-                                    t.pair_sq[p * nm + mk] += d * d;
-                                }
-                                p += 1;
-                            }
-                        }
+                        p += 1;
                     }
                 }
-                progress(hi - lo);
-                t
-            },
-        )
-        .reduce(
-            || Sums::new(nv * nm, pairs * nm),
-            |mut a, b| {
-                a.merge(&b);
-                a
-            },
-        );
+            }
+        },
+        Sums::merge,
+        progress,
+    );
     let n = sums.trials as f64;
     let mean = |v: usize, k: usize| sums.sum[v * nm + k] as f64 / n;
     let ci = |v: usize, k: usize| {
