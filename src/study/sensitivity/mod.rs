@@ -16,6 +16,9 @@
 //! (metrics are counts), so a factor that changes nothing gives exactly zero swing with a
 //! zero-width interval, and the result does not depend on threads.
 //!
+//! Variants run every stage the model has, the mail included: the metrics are
+//! `tally::metrics::for_sensitivity`'s, with the LGWAN mail rows as in `compare`.
+//!
 //! Steps, one file each: `types` (shared, a leaf), `parameters` (the `[[uncertain]]`
 //! paths), `factors`, `run`, `markdown`.
 

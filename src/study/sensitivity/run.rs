@@ -7,17 +7,11 @@ use crate::diag::{Error, Result};
 use crate::drive;
 use crate::model::{BuildSpec, Model};
 use crate::scenario::{Merged, Scenario};
-use crate::sim::trial::{self, Stage, Stages, TrialWorkspace};
+use crate::sim::trial::{self, Stages, TrialWorkspace};
 use crate::tally::metrics::{self, value, Measure, Metric};
 
 use super::factors::factors;
 use super::types::{Factor, FactorKind, Row, Sensitivity};
-
-/// The stages a sensitivity variant runs: up to the recovery (its metrics do not read the
-/// mail).
-fn sensitivity_stages(model: &Model) -> Stages {
-    Stages::until(model, Stage::Recovery)
-}
 
 /// Trials per parallel batch. Every trial runs every variant, so a batch is already much
 /// work; small batches keep all threads busy at small trial counts. The tallies are
@@ -142,7 +136,8 @@ impl Plan {
     fn accumulate(&self, trials: u64, seed: u64, progress: &(dyn Fn(u64) + Sync)) -> Sums {
         let (models, metrics) = (&self.models, &self.metrics);
         let (nm, nv) = (metrics.len(), models.len());
-        let stages: Vec<Stages> = models.iter().map(sensitivity_stages).collect();
+        // Every stage the model has: the mail metrics read the mail stage.
+        let stages: Vec<Stages> = models.iter().map(Stages::all).collect();
         drive::fold(
             0..trials,
             SENSITIVITY_BATCH,
