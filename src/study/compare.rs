@@ -6,13 +6,12 @@
 //! accumulated in integers, and its mean comes with a 95 % normal interval from the paired
 //! variance. An option that changes nothing gives exactly zero, with a zero-width interval.
 
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::base::fmt::r6;
 use crate::base::interval::Z95;
 use crate::diag::{Error, Result};
-use crate::drive::BATCH;
+use crate::drive::{self, BATCH};
 use crate::model::{BuildSpec, Model};
 use crate::scenario::Scenario;
 use crate::sim::trial::{self, Stages, TrialWorkspace};
@@ -70,42 +69,31 @@ fn run_pair(base: &Model, variant: &Model, seed: u64, trials: u64) -> Result<Pai
     }
     let n = mb.len();
     let (sb, sv) = (Stages::all(base), Stages::all(variant));
-    let batches = trials.div_ceil(BATCH);
-    let tally = (0..batches)
-        .into_par_iter()
-        .map_init(
-            || {
-                (
-                    TrialWorkspace::new(base, &sb),
-                    TrialWorkspace::new(variant, &sv),
-                )
-            },
-            |(wb, wv), b| {
-                let mut t = PairTally::new(n);
-                let lo = b * BATCH;
-                let hi = (lo + BATCH).min(trials);
-                for i in lo..hi {
-                    trial::run(base, &sb, seed, i, wb);
-                    trial::run(variant, &sv, seed, i, wv);
-                    t.trials += 1;
-                    for (k, (_, how)) in mb.iter().enumerate() {
-                        let x = value(base, *how, wb);
-                        let y = value(variant, mv[index[k]].1, wv);
-                        t.base[k] += x;
-                        t.option[k] += y;
-                        t.diff_sq[k] += (y - x) * (y - x);
-                    }
-                }
-                t
-            },
-        )
-        .reduce(
-            || PairTally::new(n),
-            |mut a, b| {
-                a.merge(&b);
-                a
-            },
-        );
+    let tally = drive::fold(
+        0..trials,
+        BATCH,
+        || {
+            (
+                TrialWorkspace::new(base, &sb),
+                TrialWorkspace::new(variant, &sv),
+            )
+        },
+        || PairTally::new(n),
+        |(wb, wv), t, i| {
+            trial::run(base, &sb, seed, i, wb);
+            trial::run(variant, &sv, seed, i, wv);
+            t.trials += 1;
+            for (k, (_, how)) in mb.iter().enumerate() {
+                let x = value(base, *how, wb);
+                let y = value(variant, mv[index[k]].1, wv);
+                t.base[k] += x;
+                t.option[k] += y;
+                t.diff_sq[k] += (y - x) * (y - x);
+            }
+        },
+        PairTally::merge,
+        &|_| {},
+    );
     Ok(tally)
 }
 

@@ -161,27 +161,28 @@ pub fn compute(
                 force_interconnection: Some(ic),
             };
             let mut model = Model::build(scenario, &spec)?;
-            match (config.at, &mut model.recovery) {
-                (When::Quake, _) | (_, None) => model.recovery = None,
-                (at, Some(_)) => {
-                    // Judge at the requested times: make them checkpoints.
-                    let mut times: Vec<f64> = Vec::new();
-                    for e in &model.events {
-                        for &s in &e.any_down {
-                            times.extend(judged_at(&model, at, s));
-                        }
-                    }
-                    let rec = model.recovery.as_mut().expect("matched");
-                    rec.checkpoints.extend(times);
-                    rec.checkpoints.sort_by(f64::total_cmp);
-                    rec.checkpoints.dedup();
+            // Judge at the requested times (none at the quake): make them checkpoints.
+            let mut times: Vec<f64> = Vec::new();
+            for e in &model.events {
+                for &s in &e.any_down {
+                    times.extend(judged_at(&model, config.at, s));
                 }
+            }
+            if let Some(rec) = model.recovery.as_mut().filter(|_| !times.is_empty()) {
+                rec.checkpoints.extend(times);
+                rec.checkpoints.sort_by(f64::total_cmp);
+                rec.checkpoints.dedup();
             }
             threads_note(&format!(
                 "table7: backup {backup:?}, interconnection {ic:?}, options [{}]",
                 extra.join(", ")
             ));
-            let tally = run_range(&model, &Stages::all(&model), config.seed, 0..config.trials);
+            // At the quake the recovery is not run: the tally has the services at t = 0 only.
+            let stages = match config.at {
+                When::Quake => Stages::at_quake(&model),
+                _ => Stages::all(&model),
+            };
+            let tally = run_range(&model, &stages, config.seed, 0..config.trials);
             cache.insert(key, (model.clone(), tally.clone()));
             Ok((model, tally))
         };

@@ -101,8 +101,9 @@ pub fn for_compare(model: &Model) -> Vec<(Metric, Measure)> {
     out
 }
 
-/// What `sensitivity` measures: the counts of ministries (Kansai, network, G-net) and
-/// G-net's operation (every service when the model has no ministries).
+/// What `sensitivity` measures: the counts of ministries (Kansai, network, G-net),
+/// G-net's operation (every service when the model has no ministries), and, as in
+/// `compare`, every LGWAN mail row (bounced, delivered within 24 h).
 pub fn for_sensitivity(model: &Model) -> Vec<(Metric, Measure)> {
     let mut out = Vec::new();
     if !model.ministries.is_empty() {
@@ -141,6 +142,7 @@ pub fn for_sensitivity(model: &Model) -> Vec<(Metric, Measure)> {
             }
         }
     }
+    out.extend(mail(model));
     out
 }
 

@@ -11,5 +11,6 @@ mod ground_motion;
 mod layers;
 mod lgwan;
 mod recovery;
+mod sensitivity_mail;
 mod statistics;
 mod table7;
