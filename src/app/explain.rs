@@ -1,5 +1,6 @@
 //! `bcpsim explain`: the event trace of one trial for one service.
 
+use std::collections::BTreeSet;
 use std::io::Write;
 
 use clap::Args;
@@ -7,7 +8,11 @@ use clap::Args;
 use super::args::ModelArgs;
 use super::common::load;
 use crate::diag::{Error, Result};
+use crate::model::recovery::Recovery;
+use crate::model::Model;
+use crate::sim::recovery::Subject;
 use crate::sim::trial::{self, Stage, Stages, TrialWorkspace};
+use crate::sim::workspace::Workspace;
 
 #[derive(Debug, Args)]
 pub(super) struct ExplainArgs {
@@ -25,7 +30,6 @@ pub(super) struct ExplainArgs {
 }
 
 pub(super) fn execute(a: ExplainArgs) -> Result<()> {
-    use crate::sim::recovery::Subject;
     let (_, model) = load(&a.model)?;
     let Some(rec) = &model.recovery else {
         return Err(Error::Usage(format!(
@@ -33,15 +37,7 @@ pub(super) fn execute(a: ExplainArgs) -> Result<()> {
             a.model.scenario.display()
         )));
     };
-    let Some(si) = model.services.iter().position(|s| s.id == a.service) else {
-        return Err(Error::Usage(format!(
-            "unknown service `{}`{}",
-            a.service,
-            crate::diag::did_you_mean(&a.service, model.services.iter().map(|s| s.id.as_str()))
-                .map(|h| format!("; {h}"))
-                .unwrap_or_default()
-        )));
-    };
+    let si = service_index(&model, &a.service)?;
     let seed = a.seed.unwrap_or(model.default_seed);
     let stages = Stages::until(&model, Stage::Recovery);
     let mut w = TrialWorkspace::new(&model, &stages).with_trace();
@@ -52,17 +48,7 @@ pub(super) fn execute(a: ExplainArgs) -> Result<()> {
     );
     let trace: &[crate::sim::recovery::TraceLine] = w.trace.as_deref().unwrap_or_default();
     let svc = &model.services[si];
-    let used: std::collections::BTreeSet<usize> = svc.nodes_used.iter().copied().collect();
-    let sites: std::collections::BTreeSet<u32> = used.iter().map(|&i| ws.node_site[i]).collect();
-    let pools: std::collections::BTreeSet<usize> = used
-        .iter()
-        .filter_map(|&i| {
-            model.nodes[i]
-                .class
-                .and_then(|c| rec.repair[c])
-                .map(|r| r.pool)
-        })
-        .collect();
+    let concerns = Concerns::of(&model, rec, ws, si);
     let mut out = String::new();
     out += &format!(
         "bcpsim explain: {} — trial {} (seed {seed})\n",
@@ -83,16 +69,8 @@ pub(super) fn execute(a: ExplainArgs) -> Result<()> {
         "at the quake (damage only): {}\n\nevents (hours after the quake):\n",
         if ws.service_up[si] { "up" } else { "DOWN" }
     );
-    for line in trace {
-        let relevant = match line.subject {
-            Subject::Node(i) => used.contains(&(i as usize)),
-            Subject::Site(s) => sites.contains(&s),
-            Subject::Pool(p) => pools.contains(&(p as usize)),
-            Subject::Service(s) => s as usize == si,
-        };
-        if relevant {
-            out += &format!("  {:>8.2}  {}\n", line.hours, line.what);
-        }
+    for line in trace.iter().filter(|l| concerns.subject(l.subject)) {
+        out += &format!("  {:>8.2}  {}\n", line.hours, line.what);
     }
     let ttr = rw.ttr[si];
     out += &format!(
@@ -113,4 +91,60 @@ pub(super) fn execute(a: ExplainArgs) -> Result<()> {
         .lock()
         .write_all(out.as_bytes())
         .map_err(|e| Error::io("writing to stdout", e))
+}
+
+/// The index of service `id`, or a usage error with the nearest id as a hint.
+fn service_index(model: &Model, id: &str) -> Result<usize> {
+    model
+        .services
+        .iter()
+        .position(|s| s.id == id)
+        .ok_or_else(|| {
+            Error::Usage(format!(
+                "unknown service `{id}`{}",
+                crate::diag::did_you_mean(id, model.services.iter().map(|s| s.id.as_str()))
+                    .map(|h| format!("; {h}"))
+                    .unwrap_or_default()
+            ))
+        })
+}
+
+/// What a service's trace lines may be about: the nodes it uses, their sites in this trial,
+/// their repair crews' pools, and the service itself.
+struct Concerns {
+    nodes: BTreeSet<usize>,
+    sites: BTreeSet<u32>,
+    pools: BTreeSet<usize>,
+    service: usize,
+}
+
+impl Concerns {
+    fn of(model: &Model, rec: &Recovery, ws: &Workspace, si: usize) -> Concerns {
+        let nodes: BTreeSet<usize> = model.services[si].nodes_used.iter().copied().collect();
+        let sites = nodes.iter().map(|&i| ws.node_site[i]).collect();
+        let pools = nodes
+            .iter()
+            .filter_map(|&i| {
+                model.nodes[i]
+                    .class
+                    .and_then(|c| rec.repair[c])
+                    .map(|r| r.pool)
+            })
+            .collect();
+        Concerns {
+            nodes,
+            sites,
+            pools,
+            service: si,
+        }
+    }
+
+    fn subject(&self, subject: Subject) -> bool {
+        match subject {
+            Subject::Node(i) => self.nodes.contains(&(i as usize)),
+            Subject::Site(s) => self.sites.contains(&s),
+            Subject::Pool(p) => self.pools.contains(&(p as usize)),
+            Subject::Service(s) => s as usize == self.service,
+        }
+    }
 }

@@ -11,6 +11,7 @@ use crate::drive::Shard;
 use crate::model::Model;
 use crate::output::report::{self, State};
 use crate::sim::trial::Stages;
+use crate::tally::Tally;
 
 #[derive(Debug, Args)]
 pub(super) struct RunArgs {
@@ -91,19 +92,7 @@ pub(super) fn execute(a: RunArgs) -> Result<()> {
     };
     let elapsed = start.elapsed().as_secs_f64();
     if let Some(w) = a.ci_width {
-        say(
-            a.common.quiet,
-            &format!(
-                "--ci-width {w}: widest interval {:.4} after {} trials{}",
-                crate::drive::widest_interval(&tally),
-                tally.trials,
-                if crate::drive::widest_interval(&tally) < w {
-                    " (target reached)"
-                } else {
-                    " (maximum reached)"
-                }
-            ),
-        );
+        say_where_stopped(a.common.quiet, w, &tally);
     }
     let state = State {
         format: 1,
@@ -154,16 +143,39 @@ pub(super) fn execute(a: RunArgs) -> Result<()> {
     );
     if !a.common.quiet {
         if shard.is_none() {
-            print_headline(&model, &tally);
-            print_kansai_curve(&model, &tally);
-            print_mail(&model, &tally);
+            print_tables(&model, &tally);
         }
         println!("results: {}", path.display());
     }
     Ok(())
 }
 
-fn print_headline(model: &Model, t: &crate::tally::Tally) {
+/// Where a run with --ci-width stopped, and why.
+fn say_where_stopped(quiet: bool, w: f64, tally: &Tally) {
+    let widest = crate::drive::widest_interval(tally);
+    say(
+        quiet,
+        &format!(
+            "--ci-width {w}: widest interval {widest:.4} after {} trials{}",
+            tally.trials,
+            if widest < w {
+                " (target reached)"
+            } else {
+                " (maximum reached)"
+            }
+        ),
+    );
+}
+
+/// The headline tables on standard output: per ministry at the quake, by when it can work
+/// from Kansai, and the LGWAN mail.
+fn print_tables(model: &Model, tally: &Tally) {
+    print_headline(model, tally);
+    print_kansai_curve(model, tally);
+    print_mail(model, tally);
+}
+
+fn print_headline(model: &Model, t: &Tally) {
     if model.ministries.is_empty() {
         return;
     }
@@ -187,7 +199,7 @@ fn print_headline(model: &Model, t: &crate::tally::Tally) {
 }
 
 /// By when each ministry can work from Kansai: probabilities at a few checkpoints.
-fn print_kansai_curve(model: &Model, t: &crate::tally::Tally) {
+fn print_kansai_curve(model: &Model, t: &Tally) {
     let Some(rec) = &model.recovery else {
         return;
     };
@@ -218,7 +230,7 @@ fn print_kansai_curve(model: &Model, t: &crate::tally::Tally) {
     }
 }
 
-fn print_mail(model: &Model, t: &crate::tally::Tally) {
+fn print_mail(model: &Model, t: &Tally) {
     let (Some(lg), Some(m)) = (&model.lgwan, &t.mail) else {
         return;
     };
