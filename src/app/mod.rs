@@ -31,6 +31,7 @@ Exit codes: 0 success, 1 failure while running, 2 bad input or usage.
 Examples:
   bcpsim run scenarios/case2.toml
   bcpsim run scenarios/case2.toml --trials 1000000 --threads 2 --option backup-outside
+  bcpsim run scenarios/case2.toml --at-quake            # the state right after the quake only
   bcpsim table7 scenarios/case2.toml --lang en
   bcpsim run scenarios/case2.toml --report --lang en    # report.html with every chart and table
   bcpsim sensitivity scenarios/case2.toml --report      # what the answer depends on (tornado)
@@ -56,12 +57,15 @@ Writes manifest.json, summary.csv, ministries.csv, kansai_ministries.csv and sta
 [hazard.power] also power.csv; with [hazard.ground_motion] also intensity_grid.csv (the
 median JMA intensity on a 0.1° grid over the map, at the sites' most common Vs30); with
 [lgwan] also mail.csv and mail_compare.csv (LG.JP mail per flow and configuration).
-results/README.md describes every file.
+With --at-quake only the hazard and damage stages run: the files of the recovery and the
+mail (availability.csv, restoration.csv, crews.csv, kansai_over_time.csv, mail.csv,
+mail_compare.csv) are not written. results/README.md describes every file.
 
 Examples:
   bcpsim run scenarios/case1.toml
   bcpsim run scenarios/lgwan-mail.toml --trials 100000
   bcpsim run scenarios/case2.toml --trials 200000 --seed 7 --option interconnection-outside
+  bcpsim run scenarios/case1-gm.toml --at-quake --trials 1000000
   bcpsim run scenarios/case2.toml --shard 3/8 --out results/case2-shard3")]
     Run(run::RunArgs),
     /// Check a scenario (and options) and print a short description of the model.
