@@ -2,6 +2,7 @@
 //! forms, determinism across threads and shards, and bad input.
 
 mod analyst;
+mod at_quake;
 mod bad_input;
 mod common;
 mod compare;
