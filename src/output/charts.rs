@@ -15,6 +15,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use serde::Deserialize;
 
 use crate::diag::{Error, Result};
+pub use crate::output::manifest::{read_manifest, ManifestInfo};
+pub use crate::output::map::map_extent;
 
 /// The embedded font (IPAexGothic, IPA Font License v1.0; licence in `assets/fonts/`).
 static FONT: &[u8] = include_bytes!("../../assets/fonts/ipaexg.ttf");
@@ -914,42 +916,8 @@ struct PrefectureOutline {
     rings: Vec<Vec<[f64; 2]>>,
 }
 
-/// Width over height of the map's plotting area, in pixels.
-const MAP_ASPECT: f64 = 1.2;
 /// Plotting area of the map, pixels.
 const MAP_PLOT: (u32, u32) = (1008, 840);
-
-/// The map extent for sites at `points` (lon, lat): their bounding box padded by 1.5°, at
-/// least 6.5° of latitude, widened so that a degree of longitude is cos(mid-latitude) of a
-/// degree of latitude at [`MAP_ASPECT`]. Returns (lon0, lon1, lat0, lat1). The run uses it
-/// for the extent of `intensity_grid.csv`, the charts for the map.
-pub fn map_extent(points: &[(f64, f64)]) -> (f64, f64, f64, f64) {
-    let (mut lon0, mut lon1, mut lat0, mut lat1) = if points.is_empty() {
-        (137.0, 137.0, 36.0, 36.0)
-    } else {
-        points.iter().fold(
-            (f64::MAX, f64::MIN, f64::MAX, f64::MIN),
-            |(a, b, c, d), &(lon, lat)| (a.min(lon), b.max(lon), c.min(lat), d.max(lat)),
-        )
-    };
-    let pad = 1.5;
-    lon0 -= pad;
-    lon1 += pad;
-    lat0 -= pad;
-    lat1 += pad;
-    let grow = |lo: &mut f64, hi: &mut f64, span: f64| {
-        if *hi - *lo < span {
-            let mid = (*lo + *hi) / 2.0;
-            *lo = mid - span / 2.0;
-            *hi = mid + span / 2.0;
-        }
-    };
-    grow(&mut lat0, &mut lat1, 6.5);
-    let k = ((lat0 + lat1) / 2.0).to_radians().cos();
-    grow(&mut lon0, &mut lon1, (lat1 - lat0) * MAP_ASPECT / k);
-    grow(&mut lat0, &mut lat1, (lon1 - lon0) * k / MAP_ASPECT);
-    (lon0, lon1, lat0, lat1)
-}
 
 /// JMA seismic intensity classes from 1 up: lower bound of instrumental intensity,
 /// English and Japanese name, colour (the JMA colour scheme for intensity maps).
@@ -978,7 +946,7 @@ struct Grid {
 
 impl Grid {
     fn new(rows: &[IntensityRow]) -> Option<Grid> {
-        let step = crate::output::report::INTENSITY_GRID_STEP_DEG;
+        let step = crate::output::map::INTENSITY_GRID_STEP_DEG;
         let vs30 = rows.first()?.vs30_mps;
         let values = rows
             .iter()
@@ -1726,47 +1694,6 @@ impl Draw for Table7Fig {
 // ---------------------------------------------------------------------------------------
 // Making every chart a folder supports.
 // ---------------------------------------------------------------------------------------
-
-/// What a results folder's manifest says about the run (for captions).
-#[derive(Debug, Clone, Deserialize)]
-pub struct ManifestInfo {
-    /// Command that wrote the folder.
-    pub command: String,
-    /// Scenario file.
-    pub scenario: String,
-    /// Scenario id.
-    pub scenario_id: String,
-    /// SHA-256 of the scenario files.
-    #[serde(default)]
-    pub scenario_sha256: String,
-    /// Seed.
-    pub seed: u64,
-    /// Trials.
-    pub trials: u64,
-    /// Options applied.
-    #[serde(default)]
-    pub options: Vec<String>,
-}
-
-/// Reads `manifest.json` of a results folder.
-pub fn read_manifest(dir: &Path) -> Result<ManifestInfo> {
-    let p = dir.join("manifest.json");
-    let text = std::fs::read_to_string(&p).map_err(|m| {
-        Error::Usage(format!(
-            "{}: no manifest.json ({m}); give a folder written by bcpsim run, merge, compare, sensitivity or table7",
-            dir.display()
-        ))
-    })?;
-    serde_json::from_str(&text).map_err(|m| {
-        Error::Input(Box::new(crate::diag::InputError {
-            file: p.clone(),
-            line: m.line(),
-            column: m.column(),
-            message: format!("not a bcpsim manifest: {m}"),
-            hint: None,
-        }))
-    })
-}
 
 fn context(m: &ManifestInfo, names: &Names, lang: Lang) -> Context {
     let title = match lang {

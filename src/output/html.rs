@@ -11,6 +11,7 @@ use base64::Engine as _;
 use crate::diag::{Error, Result};
 use crate::model::{BuildSpec, Model};
 use crate::output::charts::{self, Chart, Lang, Names};
+pub use crate::output::folder::write_atomic;
 use crate::scenario::Scenario;
 
 /// Tables a results folder may hold, with their titles, in report order.
@@ -753,21 +754,6 @@ figure{margin:1.5em 0}figure img{max-width:100%;border:1px solid #ddd}figcaption
 table{border-collapse:collapse;margin:.5em 0 1.5em;font-size:.85em}th,td{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top}th{background:#eef2f8}
 pre{background:#f6f6f6;padding:1em;overflow-x:auto;font-size:.8em}.facts{color:#444}.note{background:#fff4e0;padding:.5em}
 code{background:#f3f3f3;padding:0 3px}";
-
-/// Writes `bytes` to `path` atomically (temporary name in the same folder, then rename).
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "out".into());
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    std::fs::write(&tmp, bytes).map_err(|e| Error::io(format!("writing {}", tmp.display()), e))?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        Error::io(format!("renaming into {}", path.display()), e)
-    })
-}
 
 /// Writes the charts (into `charts/`), `report.html` and `report.md` into `dir`. Refuses to
 /// replace an existing report without `force`.
