@@ -17,6 +17,10 @@ use serde::Deserialize;
 use crate::diag::{Error, Result};
 pub use crate::output::manifest::{read_manifest, ManifestInfo};
 pub use crate::output::map::map_extent;
+use crate::output::map::{IntensityGridRow, RegionOutline};
+use crate::output::rows::{
+    AvailabilityRow, KansaiOverTimeRow, MinistryRow, RestorationRow, SiteFailureRow,
+};
 
 /// The embedded font (IPAexGothic, IPA Font License v1.0; licence in `assets/fonts/`).
 static FONT: &[u8] = include_bytes!("../../assets/fonts/ipaexg.ttf");
@@ -289,76 +293,9 @@ fn read_csv<T: for<'de> Deserialize<'de>>(dir: &Path, name: &str) -> Result<Opti
 }
 
 // ---------------------------------------------------------------------------------------
-// Rows read back from the results folder.
+// Columns the charts read from the tables of compare, sensitivity and Table 7 (the run's
+// tables are read into the writer's own rows, `crate::output::rows` and `map`).
 // ---------------------------------------------------------------------------------------
-
-#[derive(Debug, Clone, Deserialize)]
-struct AvailabilityRow {
-    service: String,
-    hours: f64,
-    probability_up: f64,
-    ci_low: f64,
-    ci_high: f64,
-}
-
-/// A row of `ministries.csv`.
-#[derive(Debug, Clone, Deserialize)]
-pub struct MinistryRow {
-    /// Ministry id.
-    pub ministry: String,
-    /// English name.
-    pub name_en: String,
-    /// Japanese name.
-    pub name_ja: String,
-    network_operation: f64,
-    network_operation_ci_low: f64,
-    network_operation_ci_high: f64,
-    gnet_connection: f64,
-    gnet_connection_ci_low: f64,
-    gnet_connection_ci_high: f64,
-    work_from_kansai: f64,
-    work_from_kansai_ci_low: f64,
-    work_from_kansai_ci_high: f64,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-struct RestorationRow {
-    service: String,
-    p_within_rto: f64,
-    ci_low: f64,
-    ci_high: f64,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-struct KansaiTimeRow {
-    hours: f64,
-    ministries: usize,
-    probability: f64,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-struct SiteRow {
-    site: String,
-    lat: f64,
-    lon: f64,
-    p_failed: f64,
-    median_jma: Option<f64>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-struct IntensityRow {
-    lat: f64,
-    lon: f64,
-    vs30_mps: f64,
-    median_jma: f64,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-struct RegionOutline {
-    name_en: String,
-    name_ja: String,
-    polygons: Vec<Vec<[f64; 2]>>,
-}
 
 #[derive(Debug, Clone, Deserialize)]
 struct CompareRow {
@@ -945,7 +882,7 @@ struct Grid {
 }
 
 impl Grid {
-    fn new(rows: &[IntensityRow]) -> Option<Grid> {
+    fn new(rows: &[IntensityGridRow]) -> Option<Grid> {
         let step = crate::output::map::INTENSITY_GRID_STEP_DEG;
         let vs30 = rows.first()?.vs30_mps;
         let values = rows
@@ -1748,7 +1685,7 @@ fn read_availability(dir: &Path) -> Result<Option<BTreeMap<String, TimeSeries>>>
 /// checkpoint, the probability of each number.
 #[allow(clippy::type_complexity)]
 fn read_fan(dir: &Path) -> Result<Option<(usize, Vec<f64>, Vec<Vec<f64>>)>> {
-    let Some(rows) = read_csv::<KansaiTimeRow>(dir, "kansai_over_time.csv")? else {
+    let Some(rows) = read_csv::<KansaiOverTimeRow>(dir, "kansai_over_time.csv")? else {
         return Ok(None);
     };
     let mut hours: Vec<f64> = Vec::new();
@@ -2100,7 +2037,7 @@ pub fn make_all(dir: &Path, names: &Names, lang: Lang) -> Result<Vec<Chart>> {
         }
     }
     // Map.
-    if let Some(sites) = read_csv::<SiteRow>(dir, "site_failures.csv")? {
+    if let Some(sites) = read_csv::<SiteFailureRow>(dir, "site_failures.csv")? {
         let regions: Vec<RegionOutline> = match std::fs::read_to_string(dir.join("regions.json")) {
             Ok(t) => serde_json::from_str(&t).map_err(|m| {
                 Error::Usage(format!(
@@ -2155,8 +2092,8 @@ pub fn make_all(dir: &Path, names: &Names, lang: Lang) -> Result<Vec<Chart>> {
             )
             .to_string();
         let extent = map_extent(&sites.iter().map(|s| (s.lon, s.lat)).collect::<Vec<_>>());
-        let grid =
-            read_csv::<IntensityRow>(dir, "intensity_grid.csv")?.and_then(|rows| Grid::new(&rows));
+        let grid = read_csv::<IntensityGridRow>(dir, "intensity_grid.csv")?
+            .and_then(|rows| Grid::new(&rows));
         let title = if grid.is_some() {
             lang.t(
                 "Sites: how often something there failed at the quake, over the median intensity",
