@@ -4,6 +4,7 @@
 use plotters::prelude::*;
 use serde::Deserialize;
 
+use crate::geo::{LatLon, Ring};
 use crate::output::map::IntensityGridRow;
 
 /// Prefectural offices, drawn on maps for orientation.
@@ -76,39 +77,34 @@ impl Grid {
     }
 }
 
-/// A ring with its bounding box, for point-in-polygon tests of the land mask.
+/// A ring of the outline with its bounding box, for the land mask (the bounding box skips
+/// most rings before the point-in-polygon test).
 struct LandRing {
-    ring: Vec<(f64, f64)>,
+    ring: Ring,
     bbox: (f64, f64, f64, f64),
 }
 
 impl LandRing {
-    fn new(ring: &[[f64; 2]]) -> LandRing {
-        let ring: Vec<(f64, f64)> = ring.iter().map(|p| (p[0], p[1])).collect();
-        let bbox = ring.iter().fold(
+    /// `None` for a ring that is no polygon (the embedded outline has none: see the tests).
+    fn new(ring: &[[f64; 2]]) -> Option<LandRing> {
+        let ring = Ring::new(ring.to_vec()).ok()?;
+        let bbox = ring.vertices().iter().fold(
             (f64::MAX, f64::MIN, f64::MAX, f64::MIN),
-            |(a, b, c, d), &(x, y)| (a.min(x), b.max(x), c.min(y), d.max(y)),
+            |(a, b, c, d), &[x, y]| (a.min(x), b.max(x), c.min(y), d.max(y)),
         );
-        LandRing { ring, bbox }
+        Some(LandRing { ring, bbox })
     }
 
-    fn contains(&self, x: f64, y: f64) -> bool {
+    fn contains(&self, lon: f64, lat: f64) -> bool {
         let (a, b, c, d) = self.bbox;
-        if x < a || x > b || y < c || y > d {
+        if lon < a || lon > b || lat < c || lat > d {
             return false;
         }
-        let mut inside = false;
-        let n = self.ring.len();
-        let mut j = n - 1;
-        for i in 0..n {
-            let (xi, yi) = self.ring[i];
-            let (xj, yj) = self.ring[j];
-            if (yi > y) != (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi {
-                inside = !inside;
-            }
-            j = i;
-        }
-        inside
+        self.ring.contains(LatLon { lat, lon })
+    }
+
+    fn points(&self) -> Vec<(f64, f64)> {
+        self.ring.vertices().iter().map(|p| (p[0], p[1])).collect()
     }
 }
 
@@ -182,12 +178,14 @@ impl Land {
         let mut shown: Vec<Vec<(f64, f64)>> = Vec::new();
         for p in &japan.prefectures {
             for r in &p.rings {
-                let lr = LandRing::new(r);
+                let Some(lr) = LandRing::new(r) else {
+                    continue;
+                };
                 let (a, b, c, d) = lr.bbox;
                 if b < lon0 || a > lon1 || d < lat0 || c > lat1 {
                     continue;
                 }
-                let clipped = clip_ring(&lr.ring, clip);
+                let clipped = clip_ring(&lr.points(), clip);
                 if clipped.len() >= 3 {
                     shown.push(clipped);
                 }
@@ -260,4 +258,23 @@ pub(super) fn prefectures() -> Vec<(f64, f64)> {
             Some((f.get(4)?.parse().ok()?, f.get(3)?.parse().ok()?))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_ring_of_the_outline_is_a_polygon() {
+        let japan: JapanOutline = serde_json::from_str(JAPAN).unwrap();
+        for p in &japan.prefectures {
+            for r in &p.rings {
+                assert!(
+                    Ring::new(r.clone()).is_ok(),
+                    "{:?}",
+                    Ring::new(r.clone()).err()
+                );
+            }
+        }
+    }
 }
