@@ -11,6 +11,7 @@ use base64::Engine as _;
 use crate::diag::{Error, Result};
 use crate::model::{BuildSpec, Model};
 use crate::output::charts::{self, Chart, Lang, Names};
+pub use crate::output::folder::write_atomic;
 use crate::scenario::Scenario;
 
 /// Tables a results folder may hold, with their titles, in report order.
@@ -141,9 +142,9 @@ fn load_scenario(
                 None,
                 Some(format!(
                     "{} {} {}",
-                    lang.t_str("The scenario", "シナリオ"),
+                    lang.t("The scenario", "シナリオ"),
                     m.scenario,
-                    lang.t_str(
+                    lang.t(
                         "cannot be read from here: names are shown as ids and its assumptions are not listed.",
                         "をここから読めないため、名称はIDで示し、前提条件は一覧にしていない。"
                     )
@@ -157,9 +158,9 @@ fn load_scenario(
             None,
             Some(format!(
                 "{} {} {}",
-                lang.t_str("The scenario", "シナリオ"),
+                lang.t("The scenario", "シナリオ"),
                 m.scenario,
-                lang.t_str(
+                lang.t(
                     "has changed since this run (SHA-256 differs): its assumptions are not listed.",
                     "は実行後に変更されている（SHA-256が異なる）ため、前提条件は一覧にしていない。"
                 )
@@ -232,19 +233,6 @@ fn load_scenario(
     )
 }
 
-trait LangExt {
-    fn t_str<'a>(self, en: &'a str, ja: &'a str) -> &'a str;
-}
-
-impl LangExt for Lang {
-    fn t_str<'a>(self, en: &'a str, ja: &'a str) -> &'a str {
-        match self {
-            Lang::Ja => ja,
-            Lang::En => en,
-        }
-    }
-}
-
 fn read_table(p: &Path) -> Result<(Vec<String>, Vec<Vec<String>>)> {
     let mut r = csv::Reader::from_path(p)
         .map_err(|e| Error::Usage(format!("{}: cannot read ({e})", p.display())))?;
@@ -283,7 +271,7 @@ fn section(dir: &Path, lang: Lang) -> Result<Section> {
         let p = dir.join(file);
         if p.exists() {
             let (h, rows) = read_table(&p)?;
-            tables.push((file.to_string(), lang.t_str(en, ja).to_string(), h, rows));
+            tables.push((file.to_string(), lang.t(en, ja).to_string(), h, rows));
         }
     }
     let mut markdown = Vec::new();
@@ -330,7 +318,31 @@ pub fn build(dir: &Path, with: &[PathBuf], lang: Lang) -> Result<Report> {
             .collect();
         charts::make_overlay(&runs, lang)?
     };
-    // Unique chart file names across folders.
+    unique_chart_names(&mut sections);
+    let mut page = Page {
+        html: String::new(),
+        md: String::new(),
+        lang,
+    };
+    page.head(&sections);
+    page.overlay(&overlay);
+    for (k, s) in sections.iter().enumerate() {
+        page.section(k, s);
+    }
+    let _ = writeln!(page.html, "</body>\n</html>");
+    let charts = overlay
+        .into_iter()
+        .chain(sections.into_iter().flat_map(|s| s.charts))
+        .collect();
+    Ok(Report {
+        charts,
+        html: page.html,
+        markdown: page.md,
+    })
+}
+
+/// Chart file names made unique across folders (a later folder's `map` becomes `map_2`).
+fn unique_chart_names(sections: &mut [Section]) {
     let mut seen = std::collections::BTreeSet::new();
     for (k, s) in sections.iter_mut().enumerate() {
         for c in s.charts.iter_mut() {
@@ -340,69 +352,136 @@ pub fn build(dir: &Path, with: &[PathBuf], lang: Lang) -> Result<Report> {
             }
         }
     }
-    let mut ids: Vec<&str> = Vec::new();
-    for s in &sections {
-        if !ids.contains(&s.manifest.scenario_id.as_str()) {
-            ids.push(&s.manifest.scenario_id);
+}
+
+/// The report being written, as HTML and as Markdown side by side.
+struct Page {
+    html: String,
+    md: String,
+    lang: Lang,
+}
+
+impl Page {
+    /// The document head, title, introduction and contents.
+    fn head(&mut self, sections: &[Section]) {
+        let (html, md, lang) = (&mut self.html, &mut self.md, self.lang);
+        let mut ids: Vec<&str> = Vec::new();
+        for s in sections {
+            if !ids.contains(&s.manifest.scenario_id.as_str()) {
+                ids.push(&s.manifest.scenario_id);
+            }
         }
-    }
-    let title = format!(
-        "{} — {}",
-        lang.t_str("bcpsim report", "bcpsim レポート"),
-        ids.join(", ")
-    );
-    let mut html = String::new();
-    let mut md = String::new();
-    let _ = write!(
-        html,
-        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>\n{}\n</style>\n</head>\n<body>\n<h1>{}</h1>\n",
-        if lang == Lang::Ja { "ja" } else { "en" },
-        html_escape(&title),
-        CSS,
-        html_escape(&title)
-    );
-    let _ = writeln!(md, "# {title}\n");
-    let intro = lang.t_str(
-        "Made by `bcpsim report` from the results folder(s) below: every probability has a 95 % interval (Wilson), every comparison is a paired difference on common random numbers. Charts are embedded; the tables are the folder's CSV files.",
-        "以下の結果フォルダから `bcpsim report` で作成。確率には95%信頼区間（Wilson）を付し、比較はすべて共通乱数による対応のある差である。図は埋め込み、表は各フォルダのCSVファイルそのもの。",
-    );
-    let _ = writeln!(html, "<p>{}</p>", html_escape(intro).replace('`', ""));
-    let _ = writeln!(md, "{intro}\n");
-    // Contents.
-    let _ = writeln!(html, "<nav><ul>");
-    for (k, s) in sections.iter().enumerate() {
-        let _ = writeln!(
-            html,
-            "<li><a href=\"#sec{k}\">{} — {} ({})</a></li>",
-            html_escape(&s.display_name(lang)),
-            html_escape(&s.dir.display().to_string()),
-            html_escape(&s.manifest.command)
+        let title = format!(
+            "{} — {}",
+            lang.t("bcpsim report", "bcpsim レポート"),
+            ids.join(", ")
         );
-    }
-    let _ = writeln!(html, "</ul></nav>");
-    if !overlay.is_empty() {
-        let h = lang.t_str("The runs compared", "実行結果の比較");
-        let _ = writeln!(html, "<section id=\"runs-compared\">\n<h2>{h}</h2>");
-        let _ = writeln!(md, "## {h}\n");
-        for c in &overlay {
-            let b64 = base64::engine::general_purpose::STANDARD.encode(&c.png);
+        let _ = write!(
+            html,
+            "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>\n{}\n</style>\n</head>\n<body>\n<h1>{}</h1>\n",
+            if lang == Lang::Ja { "ja" } else { "en" },
+            html_escape(&title),
+            CSS,
+            html_escape(&title)
+        );
+        let _ = writeln!(md, "# {title}\n");
+        let intro = lang.t(
+            "Made by `bcpsim report` from the results folder(s) below: every probability has a 95 % interval (Wilson), every comparison is a paired difference on common random numbers. Charts are embedded; the tables are the folder's CSV files.",
+            "以下の結果フォルダから `bcpsim report` で作成。確率には95%信頼区間（Wilson）を付し、比較はすべて共通乱数による対応のある差である。図は埋め込み、表は各フォルダのCSVファイルそのもの。",
+        );
+        let _ = writeln!(html, "<p>{}</p>", html_escape(intro).replace('`', ""));
+        let _ = writeln!(md, "{intro}\n");
+        let _ = writeln!(html, "<nav><ul>");
+        for (k, s) in sections.iter().enumerate() {
             let _ = writeln!(
                 html,
+                "<li><a href=\"#sec{k}\">{} — {} ({})</a></li>",
+                html_escape(&s.display_name(lang)),
+                html_escape(&s.dir.display().to_string()),
+                html_escape(&s.manifest.command)
+            );
+        }
+        let _ = writeln!(html, "</ul></nav>");
+    }
+
+    /// The charts overlaying the runs, when there are any.
+    fn overlay(&mut self, overlay: &[Chart]) {
+        if overlay.is_empty() {
+            return;
+        }
+        let h = self.lang.t("The runs compared", "実行結果の比較");
+        let _ = writeln!(self.html, "<section id=\"runs-compared\">\n<h2>{h}</h2>");
+        let _ = writeln!(self.md, "## {h}\n");
+        self.figures(overlay);
+        let _ = writeln!(self.html, "</section>");
+    }
+
+    /// Charts: embedded PNG in HTML, a link to `charts/` in Markdown.
+    fn figures(&mut self, charts: &[Chart]) {
+        for c in charts {
+            let b64 = base64::engine::general_purpose::STANDARD.encode(&c.png);
+            let _ = writeln!(
+                self.html,
                 "<figure id=\"chart-{}\"><img alt=\"{}\" src=\"data:image/png;base64,{b64}\"><figcaption>{}</figcaption></figure>",
                 html_escape(&c.name),
                 html_escape(&c.title),
                 html_escape(&c.title)
             );
-            let _ = writeln!(md, "![{}](charts/{}.png)\n", md_cell(&c.title), c.name);
+            let _ = writeln!(self.md, "![{}](charts/{}.png)\n", md_cell(&c.title), c.name);
         }
-        let _ = writeln!(html, "</section>");
     }
-    for (k, s) in sections.iter().enumerate() {
+
+    /// One folder's part: heading and facts, charts, other commands' reports, tables,
+    /// assumptions, manifest.
+    fn section(&mut self, k: usize, s: &Section) {
+        self.section_head(k, s);
+        if !s.charts.is_empty() {
+            let h = self.lang.t("Charts", "図");
+            let _ = writeln!(self.html, "<h3>{h}</h3>");
+            let _ = writeln!(self.md, "### {h}\n");
+        }
+        self.figures(&s.charts);
+        // Reports of other commands, as written.
+        for (file, text) in &s.markdown {
+            let _ = writeln!(
+                self.html,
+                "<h3><code>{file}</code></h3>\n<div class=\"md\">{}</div>",
+                markdown_to_html(text)
+            );
+            let _ = writeln!(self.md, "### `{file}`\n\n{}\n", demote(text));
+        }
+        if !s.tables.is_empty() {
+            let h = self.lang.t("Tables", "表");
+            let _ = writeln!(self.html, "<h3>{h}</h3>");
+            let _ = writeln!(self.md, "### {h}\n");
+        }
+        for t in &s.tables {
+            self.table(t);
+        }
+        if let Some(a) = &s.assumptions {
+            self.assumptions(a);
+        }
+        let h = self.lang.t("Manifest", "実行記録");
+        let _ = writeln!(
+            self.html,
+            "<h3>{h} <code>manifest.json</code></h3>\n<pre>{}</pre>\n</section>",
+            html_escape(&s.manifest_text)
+        );
+        let _ = writeln!(
+            self.md,
+            "### {h} `manifest.json`\n\n```json\n{}```\n",
+            s.manifest_text
+        );
+    }
+
+    /// The folder's heading, the run's facts and the note on the scenario.
+    fn section_head(&mut self, k: usize, s: &Section) {
+        let (html, md, lang) = (&mut self.html, &mut self.md, self.lang);
         let _ = writeln!(
             html,
             "<section id=\"sec{k}\">\n<h2>{} — {} <code>{}</code> ({})</h2>",
             html_escape(&s.display_name(lang)),
-            lang.t_str("results folder", "結果フォルダ"),
+            lang.t("results folder", "結果フォルダ"),
             html_escape(&s.dir.display().to_string()),
             html_escape(&s.manifest.command)
         );
@@ -410,24 +489,24 @@ pub fn build(dir: &Path, with: &[PathBuf], lang: Lang) -> Result<Report> {
             md,
             "## {} — {} `{}` ({})\n",
             s.display_name(lang),
-            lang.t_str("results folder", "結果フォルダ"),
+            lang.t("results folder", "結果フォルダ"),
             s.dir.display(),
             s.manifest.command
         );
         let facts = format!(
             "{}: {} — {}: {} — {}: {}{}",
-            lang.t_str("scenario", "シナリオ"),
+            lang.t("scenario", "シナリオ"),
             s.manifest.scenario,
-            lang.t_str("trials", "試行回数"),
+            lang.t("trials", "試行回数"),
             s.manifest.trials,
-            lang.t_str("seed", "乱数シード"),
+            lang.t("seed", "乱数シード"),
             s.manifest.seed,
             if s.manifest.options.is_empty() {
                 String::new()
             } else {
                 format!(
                     " — {}: {}",
-                    lang.t_str("options", "対策"),
+                    lang.t("options", "対策"),
                     s.manifest.options.join(", ")
                 )
             }
@@ -438,186 +517,134 @@ pub fn build(dir: &Path, with: &[PathBuf], lang: Lang) -> Result<Report> {
             let _ = writeln!(html, "<p class=\"note\">{}</p>", html_escape(note));
             let _ = writeln!(md, "> {note}\n");
         }
-        // Charts.
-        if !s.charts.is_empty() {
-            let _ = writeln!(html, "<h3>{}</h3>", lang.t_str("Charts", "図"));
-            let _ = writeln!(md, "### {}\n", lang.t_str("Charts", "図"));
-        }
-        for c in &s.charts {
-            let b64 = base64::engine::general_purpose::STANDARD.encode(&c.png);
-            let _ = writeln!(
-                html,
-                "<figure id=\"chart-{}\"><img alt=\"{}\" src=\"data:image/png;base64,{b64}\"><figcaption>{}</figcaption></figure>",
-                html_escape(&c.name),
-                html_escape(&c.title),
-                html_escape(&c.title)
+    }
+
+    /// One table of the folder: in full, folded when long, or only named when very long.
+    fn table(&mut self, (file, title, header, rows): &Table) {
+        let (html, md, lang) = (&mut self.html, &mut self.md, self.lang);
+        if rows.len() > MAX_ROWS {
+            let note = format!(
+                "{} {} ({})",
+                rows.len(),
+                lang.t("rows: see the file", "行：ファイルを参照"),
+                header.join(", ")
             );
-            let _ = writeln!(md, "![{}](charts/{}.png)\n", md_cell(&c.title), c.name);
-        }
-        // Reports of other commands, as written.
-        for (file, text) in &s.markdown {
             let _ = writeln!(
                 html,
-                "<h3><code>{file}</code></h3>\n<div class=\"md\">{}</div>",
-                markdown_to_html(text)
-            );
-            let _ = writeln!(md, "### `{file}`\n\n{}\n", demote(text));
-        }
-        // Tables.
-        if !s.tables.is_empty() {
-            let _ = writeln!(html, "<h3>{}</h3>", lang.t_str("Tables", "表"));
-            let _ = writeln!(md, "### {}\n", lang.t_str("Tables", "表"));
-        }
-        for (file, title, header, rows) in &s.tables {
-            if rows.len() > MAX_ROWS {
-                let note = format!(
-                    "{} {} ({})",
-                    rows.len(),
-                    lang.t_str("rows: see the file", "行：ファイルを参照"),
-                    header.join(", ")
-                );
-                let _ = writeln!(
-                    html,
-                    "<h4 id=\"table-{}\">{} <code>{file}</code></h4>\n<p>{}</p>",
-                    html_escape(file),
-                    html_escape(title),
-                    html_escape(&note)
-                );
-                let _ = writeln!(md, "#### {title} (`{file}`)\n\n{note}\n");
-                continue;
-            }
-            let fold = rows.len() > FOLD_ROWS;
-            let _ = writeln!(
-                html,
-                "<h4 id=\"table-{}\">{} <code>{file}</code></h4>",
+                "<h4 id=\"table-{}\">{} <code>{file}</code></h4>\n<p>{}</p>",
                 html_escape(file),
-                html_escape(title)
+                html_escape(title),
+                html_escape(&note)
             );
-            if fold {
-                let _ = writeln!(
-                    html,
-                    "<details><summary>{} {}</summary>",
-                    rows.len(),
-                    lang.t_str("rows (click to show)", "行（クリックで表示）")
-                );
-            }
-            let _ = write!(html, "<table>\n<tr>");
-            html_table_rows(&mut html, header, rows);
-            if fold {
-                let _ = writeln!(html, "</details>");
-            }
-            let _ = writeln!(md, "#### {title} (`{file}`)\n");
-            let _ = writeln!(
-                md,
-                "| {} |",
-                header
-                    .iter()
-                    .map(|h| md_cell(h))
-                    .collect::<Vec<_>>()
-                    .join(" | ")
-            );
-            let _ = writeln!(md, "|{}", "---|".repeat(header.len()));
-            md_table_rows(&mut md, rows);
+            let _ = writeln!(md, "#### {title} (`{file}`)\n\n{note}\n");
+            return;
         }
-        // Assumptions.
-        if let Some(a) = &s.assumptions {
-            let h = lang.t_str(
-                "Assumptions the scenario declares",
-                "シナリオが宣言する前提条件",
-            );
-            let _ = writeln!(html, "<h3>{h}</h3>");
-            let _ = writeln!(md, "### {h}\n");
-            let sub = lang.t_str(
-                "Unknown facts, existence probabilities and uncertain parameters (what `bcpsim sensitivity` swings)",
-                "不明な事実・存在確率・不確かなパラメータ（`bcpsim sensitivity` が振る要因）",
-            );
-            let header = [
-                lang.t_str("factor", "要因"),
-                lang.t_str("what", "内容"),
-                lang.t_str("as declared", "宣言値"),
-                lang.t_str("values swung", "振る値"),
-                lang.t_str("source", "出典・根拠"),
-            ];
-            let rows: Vec<Vec<String>> = a
-                .factors
-                .iter()
-                .map(|f| {
-                    vec![
-                        f.id.clone(),
-                        if lang == Lang::Ja {
-                            f.name_ja.clone()
-                        } else {
-                            f.name_en.clone()
-                        },
-                        f.as_declared.clone(),
-                        f.variant_labels().join(" | "),
-                        f.source.clone(),
-                    ]
-                })
-                .collect();
-            table_both(&mut html, &mut md, sub, &header, &rows);
-            let sub = lang.t_str(
-                "Sites and where their positions come from",
-                "拠点とその位置の出典",
-            );
-            let header = [
-                lang.t_str("site", "拠点"),
-                lang.t_str("name", "名称"),
-                lang.t_str("lat", "緯度"),
-                lang.t_str("lon", "経度"),
-                lang.t_str("source", "出典・根拠"),
-            ];
-            let rows: Vec<Vec<String>> = a
-                .sites
-                .iter()
-                .map(|s| {
-                    vec![
-                        s.0.clone(),
-                        s.1.clone(),
-                        s.2.to_string(),
-                        s.3.to_string(),
-                        s.4.clone(),
-                    ]
-                })
-                .collect();
-            table_both(&mut html, &mut md, sub, &header, &rows);
-            let sub = lang.t_str("Countermeasure options", "対策案");
-            let header = [
-                lang.t_str("option", "対策"),
-                lang.t_str("name", "名称"),
-                lang.t_str("source", "出典・根拠"),
-            ];
-            let rows: Vec<Vec<String>> = a
-                .options
-                .iter()
-                .map(|o| vec![o.0.clone(), o.1.clone(), o.2.clone()])
-                .collect();
-            table_both(&mut html, &mut md, sub, &header, &rows);
-        }
-        // Manifest.
+        let fold = rows.len() > FOLD_ROWS;
         let _ = writeln!(
             html,
-            "<h3>{} <code>manifest.json</code></h3>\n<pre>{}</pre>\n</section>",
-            lang.t_str("Manifest", "実行記録"),
-            html_escape(&s.manifest_text)
+            "<h4 id=\"table-{}\">{} <code>{file}</code></h4>",
+            html_escape(file),
+            html_escape(title)
         );
+        if fold {
+            let _ = writeln!(
+                html,
+                "<details><summary>{} {}</summary>",
+                rows.len(),
+                lang.t("rows (click to show)", "行（クリックで表示）")
+            );
+        }
+        let _ = write!(html, "<table>\n<tr>");
+        html_table_rows(html, header, rows);
+        if fold {
+            let _ = writeln!(html, "</details>");
+        }
+        let _ = writeln!(md, "#### {title} (`{file}`)\n");
         let _ = writeln!(
             md,
-            "### {} `manifest.json`\n\n```json\n{}```\n",
-            lang.t_str("Manifest", "実行記録"),
-            s.manifest_text
+            "| {} |",
+            header
+                .iter()
+                .map(|h| md_cell(h))
+                .collect::<Vec<_>>()
+                .join(" | ")
         );
+        let _ = writeln!(md, "|{}", "---|".repeat(header.len()));
+        md_table_rows(md, rows);
     }
-    let _ = writeln!(html, "</body>\n</html>");
-    let charts = overlay
-        .into_iter()
-        .chain(sections.into_iter().flat_map(|s| s.charts))
-        .collect();
-    Ok(Report {
-        charts,
-        html,
-        markdown: md,
-    })
+
+    /// What the scenario declares: the factors sensitivity swings, the sites, the options.
+    fn assumptions(&mut self, a: &Assumptions) {
+        let (html, md, lang) = (&mut self.html, &mut self.md, self.lang);
+        let h = lang.t(
+            "Assumptions the scenario declares",
+            "シナリオが宣言する前提条件",
+        );
+        let _ = writeln!(html, "<h3>{h}</h3>");
+        let _ = writeln!(md, "### {h}\n");
+        let sub = lang.t(
+            "Unknown facts, existence probabilities and uncertain parameters (what `bcpsim sensitivity` swings)",
+            "不明な事実・存在確率・不確かなパラメータ（`bcpsim sensitivity` が振る要因）",
+        );
+        let header = [
+            lang.t("factor", "要因"),
+            lang.t("what", "内容"),
+            lang.t("as declared", "宣言値"),
+            lang.t("values swung", "振る値"),
+            lang.t("source", "出典・根拠"),
+        ];
+        let rows: Vec<Vec<String>> = a
+            .factors
+            .iter()
+            .map(|f| {
+                vec![
+                    f.id.clone(),
+                    lang.t(&f.name_en, &f.name_ja).to_string(),
+                    f.as_declared.clone(),
+                    f.variant_labels().join(" | "),
+                    f.source.clone(),
+                ]
+            })
+            .collect();
+        table_both(html, md, sub, &header, &rows);
+        let sub = lang.t(
+            "Sites and where their positions come from",
+            "拠点とその位置の出典",
+        );
+        let header = [
+            lang.t("site", "拠点"),
+            lang.t("name", "名称"),
+            lang.t("lat", "緯度"),
+            lang.t("lon", "経度"),
+            lang.t("source", "出典・根拠"),
+        ];
+        let rows: Vec<Vec<String>> = a
+            .sites
+            .iter()
+            .map(|s| {
+                vec![
+                    s.0.clone(),
+                    s.1.clone(),
+                    s.2.to_string(),
+                    s.3.to_string(),
+                    s.4.clone(),
+                ]
+            })
+            .collect();
+        table_both(html, md, sub, &header, &rows);
+        let sub = lang.t("Countermeasure options", "対策案");
+        let header = [
+            lang.t("option", "対策"),
+            lang.t("name", "名称"),
+            lang.t("source", "出典・根拠"),
+        ];
+        let rows: Vec<Vec<String>> = a
+            .options
+            .iter()
+            .map(|o| vec![o.0.clone(), o.1.clone(), o.2.clone()])
+            .collect();
+        table_both(html, md, sub, &header, &rows);
+    }
 }
 
 fn table_both(
@@ -753,21 +780,6 @@ figure{margin:1.5em 0}figure img{max-width:100%;border:1px solid #ddd}figcaption
 table{border-collapse:collapse;margin:.5em 0 1.5em;font-size:.85em}th,td{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top}th{background:#eef2f8}
 pre{background:#f6f6f6;padding:1em;overflow-x:auto;font-size:.8em}.facts{color:#444}.note{background:#fff4e0;padding:.5em}
 code{background:#f3f3f3;padding:0 3px}";
-
-/// Writes `bytes` to `path` atomically (temporary name in the same folder, then rename).
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "out".into());
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    std::fs::write(&tmp, bytes).map_err(|e| Error::io(format!("writing {}", tmp.display()), e))?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        Error::io(format!("renaming into {}", path.display()), e)
-    })
-}
 
 /// Writes the charts (into `charts/`), `report.html` and `report.md` into `dir`. Refuses to
 /// replace an existing report without `force`.

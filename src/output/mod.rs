@@ -2,5 +2,10 @@
 //! HTML/Markdown report.
 
 pub mod charts;
+pub mod folder;
 pub mod html;
+pub mod manifest;
+pub mod map;
 pub mod report;
+pub mod rows;
+pub mod tables;
