@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 
 #[derive(Debug, Args)]
 pub(super) struct ModelArgs {
@@ -34,18 +34,4 @@ pub(super) struct RunCommon {
     /// Print nothing but errors.
     #[arg(long, short)]
     pub(super) quiet: bool,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub(super) enum LangArg {
-    Ja,
-    En,
-}
-
-/// The charts' language for `--lang`.
-pub(super) fn chart_lang(l: LangArg) -> crate::output::charts::Lang {
-    match l {
-        LangArg::Ja => crate::output::charts::Lang::Ja,
-        LangArg::En => crate::output::charts::Lang::En,
-    }
 }

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::args::{chart_lang, LangArg};
+use crate::base::lang::Lang;
 use crate::diag::{Error, Result};
 use crate::model::{BuildSpec, Model};
 use crate::scenario::Scenario;
@@ -15,7 +15,7 @@ pub(super) struct ChartsArgs {
     results: PathBuf,
     /// Language of the charts.
     #[arg(long, value_enum, default_value = "ja")]
-    lang: LangArg,
+    lang: Lang,
     /// Replace existing charts.
     #[arg(long)]
     force: bool,
@@ -31,7 +31,7 @@ pub(super) fn execute(a: ChartsArgs) -> Result<()> {
     if !a.force && a.results.join("charts").exists() {
         return Err(Error::OutputExists(a.results.join("charts")));
     }
-    let lang = chart_lang(a.lang);
+    let lang = a.lang;
     let manifest = crate::output::charts::read_manifest(&a.results)?;
     let names = Scenario::load(Path::new(&manifest.scenario))
         .ok()

@@ -4,7 +4,8 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::args::{chart_lang, LangArg, ModelArgs, RunCommon};
+use super::args::{ModelArgs, RunCommon};
+use crate::base::lang::Lang;
 use crate::base::rng::GENERATOR;
 use crate::diag::{Error, Result};
 use crate::model::{BuildSpec, Model};
@@ -188,7 +189,7 @@ pub(super) fn progress_bar(quiet: bool, total: u64) -> indicatif::ProgressBar {
 pub(super) fn finish_with_summary(
     out: OutDir,
     facts: &ManifestFacts,
-    report: Option<LangArg>,
+    report: Option<Lang>,
     md: &str,
     quiet: bool,
 ) -> Result<()> {
@@ -205,8 +206,8 @@ pub(super) fn finish_with_summary(
 }
 
 /// Writes the report into a results folder before it is committed.
-pub(super) fn report_into(out: &OutDir, lang: LangArg) -> Result<()> {
-    let r = crate::output::html::build(out.path(), &[], chart_lang(lang))?;
+pub(super) fn report_into(out: &OutDir, lang: Lang) -> Result<()> {
+    let r = crate::output::html::build(out.path(), &[], lang)?;
     crate::output::html::write(out.path(), &r, true)?;
     Ok(())
 }

@@ -5,8 +5,9 @@ use std::time::Instant;
 
 use clap::Args;
 
-use super::args::{LangArg, ModelArgs, RunCommon};
+use super::args::{ModelArgs, RunCommon};
 use super::common::{finish_with_summary, load, ManifestFacts, Setup};
+use crate::base::lang::Lang;
 use crate::diag::{Error, Result};
 use crate::model::{BuildSpec, Model};
 
@@ -27,7 +28,7 @@ pub(super) struct CompareArgs {
     common: RunCommon,
     /// Language of compare.md (and of the report).
     #[arg(long, value_enum, default_value = "ja")]
-    lang: LangArg,
+    lang: Lang,
     /// Also write report.html and report.md (and charts/) into the results folder.
     #[arg(long)]
     report: bool,
@@ -83,7 +84,7 @@ pub(super) fn execute(a: CompareArgs) -> Result<()> {
     })?;
     let elapsed = start.elapsed().as_secs_f64();
     out.write_csv("compare.csv", &cmp.rows)?;
-    let md = cmp.markdown(matches!(a.lang, LangArg::Ja));
+    let md = cmp.markdown(a.lang);
     out.write("compare.md", md.as_bytes())?;
     finish_with_summary(
         out,

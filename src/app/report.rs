@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::args::{chart_lang, LangArg};
+use crate::base::lang::Lang;
 use crate::diag::{Error, Result};
 
 #[derive(Debug, Args)]
@@ -16,7 +16,7 @@ pub(super) struct ReportArgs {
     with: Vec<PathBuf>,
     /// Language of the report and charts.
     #[arg(long, value_enum, default_value = "ja")]
-    lang: LangArg,
+    lang: Lang,
     /// Replace an existing report.
     #[arg(long)]
     force: bool,
@@ -34,7 +34,7 @@ pub(super) fn execute(a: ReportArgs) -> Result<()> {
     if !a.force && a.results.join("report.html").exists() {
         return Err(Error::OutputExists(a.results.join("report.html")));
     }
-    let r = crate::output::html::build(&a.results, &a.with, chart_lang(a.lang))?;
+    let r = crate::output::html::build(&a.results, &a.with, a.lang)?;
     let path = crate::output::html::write(&a.results, &r, a.force)?;
     println!(
         "report: {} ({} charts; report.md and charts/ beside it)",

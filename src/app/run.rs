@@ -4,8 +4,9 @@ use std::time::Instant;
 
 use clap::Args;
 
-use super::args::{LangArg, ModelArgs, RunCommon};
+use super::args::{ModelArgs, RunCommon};
 use super::common::{load, progress_bar, report_into, say, ManifestFacts, Setup};
+use crate::base::lang::Lang;
 use crate::diag::{Error, Result};
 use crate::drive::Shard;
 use crate::model::Model;
@@ -27,7 +28,7 @@ pub(super) struct RunArgs {
     report: bool,
     /// Language of the report (with --report).
     #[arg(long, value_enum, default_value = "ja")]
-    lang: LangArg,
+    lang: Lang,
     /// Stop once every reported 95 % interval is narrower than W (checked every 65,536
     /// trials, so the same seed always stops at the same trial); --trials is then the
     /// maximum.

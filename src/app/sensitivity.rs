@@ -5,8 +5,9 @@ use std::time::Instant;
 use clap::Args;
 use serde::Serialize;
 
-use super::args::{LangArg, ModelArgs, RunCommon};
+use super::args::{ModelArgs, RunCommon};
 use super::common::{finish_with_summary, load, progress_bar, say, ManifestFacts, Setup};
+use crate::base::lang::Lang;
 use crate::diag::{Error, Result};
 
 #[derive(Debug, Args)]
@@ -17,7 +18,7 @@ pub(super) struct SensitivityArgs {
     common: RunCommon,
     /// Language of sensitivity.md (and of the report).
     #[arg(long, value_enum, default_value = "ja")]
-    lang: LangArg,
+    lang: Lang,
     /// Also write report.html and report.md (and charts/) into the results folder.
     #[arg(long)]
     report: bool,
@@ -84,8 +85,7 @@ pub(super) fn execute(a: SensitivityArgs) -> Result<()> {
         })
         .collect();
     out.write_csv("factors.csv", &frows)?;
-    let ja = matches!(a.lang, LangArg::Ja);
-    let md = sens.markdown(ja, if ja { &model.name_ja } else { &model.name_en });
+    let md = sens.markdown(a.lang, a.lang.t(&model.name_en, &model.name_ja));
     out.write("sensitivity.md", md.as_bytes())?;
     finish_with_summary(
         out,

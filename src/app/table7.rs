@@ -4,10 +4,11 @@ use std::time::Instant;
 
 use clap::Args;
 
-use super::args::{LangArg, ModelArgs, RunCommon};
+use super::args::{ModelArgs, RunCommon};
 use super::common::{finish_with_summary, load, ManifestFacts, Setup};
+use crate::base::lang::Lang;
 use crate::diag::{Error, Result};
-use crate::study::table7::{self, Lang};
+use crate::study::table7;
 
 #[derive(Debug, Args)]
 pub(super) struct Table7Args {
@@ -17,7 +18,7 @@ pub(super) struct Table7Args {
     common: RunCommon,
     /// Language of table7.md.
     #[arg(long, value_enum, default_value = "ja")]
-    lang: LangArg,
+    lang: Lang,
     /// Probability at or above which an event is expected (default 0.5).
     #[arg(long, default_value_t = table7::DEFAULT_THRESHOLD)]
     threshold: f64,
@@ -76,14 +77,8 @@ pub(super) fn execute(a: Table7Args) -> Result<()> {
     let start = Instant::now();
     let table = pool.install(|| table7::compute(&scenario, &config, &|_| {}))?;
     let elapsed = start.elapsed().as_secs_f64();
-    let lang = match a.lang {
-        LangArg::Ja => Lang::Ja,
-        LangArg::En => Lang::En,
-    };
-    let name = match lang {
-        Lang::Ja => &model.name_ja,
-        Lang::En => &model.name_en,
-    };
+    let lang = a.lang;
+    let name = lang.t(&model.name_en, &model.name_ja);
     out.write_csv("table7.csv", &table.rows)?;
     let md = table.markdown(lang, name);
     out.write("table7.md", md.as_bytes())?;

@@ -3,5 +3,6 @@
 
 pub mod fmt;
 pub mod interval;
+pub mod lang;
 pub mod normal;
 pub mod rng;

@@ -19,6 +19,8 @@ pub mod recovery;
 
 use serde::Serialize;
 
+use crate::base::lang::Lang;
+
 use crate::geo::{LatLon, Ring};
 use crate::groundmotion as gm;
 pub use crate::scenario::overlay::{Location, OptionInfo};
@@ -473,17 +475,11 @@ pub(crate) struct HotNode {
 
 impl Model {
     /// The Japanese or English name of a declared option (its id if unknown).
-    pub fn option_name(&self, id: &str, ja: bool) -> String {
+    pub fn option_name(&self, id: &str, lang: Lang) -> String {
         self.options
             .iter()
             .find(|o| o.id == id)
-            .map(|o| {
-                if ja {
-                    o.name_ja.clone()
-                } else {
-                    o.name_en.clone()
-                }
-            })
+            .map(|o| lang.t(&o.name_en, &o.name_ja).to_string())
             .unwrap_or_else(|| id.to_string())
     }
 }

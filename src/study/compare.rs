@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::base::fmt::r6;
 use crate::base::interval::Z95;
+use crate::base::lang::Lang;
 use crate::diag::{Error, Result};
 use crate::drive::{self, BATCH};
 use crate::model::{BuildSpec, Model};
@@ -207,7 +208,8 @@ pub fn compare(
 impl Comparison {
     /// A report: for each headline count, every option set ranked by its gain, with options
     /// whose interval contains zero shown as within noise.
-    pub fn markdown(&self, ja: bool) -> String {
+    pub fn markdown(&self, lang: Lang) -> String {
+        let ja = lang.is_ja();
         let mut s = String::new();
         s += if ja {
             "# 対策案の比較（共通乱数による対応のある差）\n\n"
@@ -243,7 +245,7 @@ impl Comparison {
                 let name = r
                     .option
                     .split('+')
-                    .map(|id| self.model.option_name(id, ja))
+                    .map(|id| self.model.option_name(id, lang))
                     .collect::<Vec<_>>()
                     .join(" + ");
                 let per_gain = match r.cost {

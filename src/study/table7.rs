@@ -26,14 +26,7 @@ use crate::tally::Tally;
 /// Default threshold: an event is expected when more likely than not.
 pub const DEFAULT_THRESHOLD: f64 = 0.5;
 
-/// Output language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    /// 日本語
-    Ja,
-    /// English
-    En,
-}
+pub use crate::base::lang::Lang;
 
 /// Settings of a Table 7 computation.
 #[derive(Debug, Clone)]
@@ -267,7 +260,7 @@ fn subsets(items: &[String], size: usize) -> Vec<Vec<String>> {
 impl Table7 {
     /// The table laid out like the source's, in Markdown.
     pub fn markdown(&self, lang: Lang, scenario_name: &str) -> String {
-        let ja = lang == Lang::Ja;
+        let ja = lang.is_ja();
         let loc = |l: Location| match (l, ja) {
             (Location::Capital, true) => "首都圏内",
             (Location::Outside, true) => "首都圏外",
@@ -288,7 +281,7 @@ impl Table7 {
                 })
                 .unwrap_or_else(|| id.to_string())
         };
-        let option_name = |id: &str| self.model.option_name(id, ja);
+        let option_name = |id: &str| self.model.option_name(id, lang);
         let c = &self.config;
         let mut s = String::new();
         if ja {

@@ -29,24 +29,7 @@ fn register_font() {
     });
 }
 
-/// Chart language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    /// Japanese.
-    Ja,
-    /// English.
-    En,
-}
-
-impl Lang {
-    /// `en` or `ja`, whichever is this language.
-    pub fn t<'a>(self, en: &'a str, ja: &'a str) -> &'a str {
-        match self {
-            Lang::Ja => ja,
-            Lang::En => en,
-        }
-    }
-}
+pub use crate::base::lang::Lang;
 
 /// One chart: file stem, title, SVG text and PNG bytes.
 #[derive(Debug, Clone)]

@@ -1,10 +1,12 @@
 //! The Markdown report of a sensitivity analysis.
 
 use super::types::Sensitivity;
+use crate::base::lang::Lang;
 
 impl Sensitivity {
     /// A report: for each headline metric, the factors ranked by swing.
-    pub fn markdown(&self, ja: bool, scenario_name: &str) -> String {
+    pub fn markdown(&self, lang: Lang, scenario_name: &str) -> String {
+        let ja = lang.is_ja();
         let mut s = String::new();
         s += if ja {
             "# 感度分析（不明な事実と不確かなパラメータ、共通乱数による対応のある差）\n\n"
