@@ -113,12 +113,7 @@ struct Section {
 impl Section {
     /// The scenario's title in `lang` (its id where the scenario cannot be read).
     fn display_name(&self, lang: Lang) -> String {
-        let (en, ja) = &self.names.scenario;
-        match lang {
-            Lang::Ja if !ja.is_empty() => ja.clone(),
-            Lang::En if !en.is_empty() => en.clone(),
-            _ => self.manifest.scenario_id.clone(),
-        }
+        self.names.title(lang, &self.manifest.scenario_id)
     }
 }
 

@@ -73,6 +73,16 @@ impl Names {
         }
     }
 
+    /// The scenario's title in `lang`, or `id` where the scenario gave none (or was not read).
+    pub fn title(&self, lang: Lang, id: &str) -> String {
+        let (en, ja) = &self.scenario;
+        match lang {
+            Lang::Ja if !ja.is_empty() => ja.clone(),
+            Lang::En if !en.is_empty() => en.clone(),
+            _ => id.to_string(),
+        }
+    }
+
     pub(super) fn option(&self, id: &str, lang: Lang) -> String {
         id.split('+')
             .map(|p| {
@@ -302,11 +312,7 @@ pub(super) fn fit_width(text: &str, size: f64) -> f64 {
 
 /// The caption of a folder's charts: the scenario, the trials, the seed, the options.
 fn context(m: &ManifestInfo, names: &Names, lang: Lang) -> Context {
-    let title = match lang {
-        Lang::Ja if !names.scenario.1.is_empty() => names.scenario.1.clone(),
-        Lang::En if !names.scenario.0.is_empty() => names.scenario.0.clone(),
-        _ => m.scenario_id.clone(),
-    };
+    let title = names.title(lang, &m.scenario_id);
     let opts = if m.options.is_empty() || m.command == "compare" {
         String::new()
     } else {

@@ -79,11 +79,7 @@ fn load(runs: &[(&Path, &Names)], lang: Lang) -> Result<Vec<Run>> {
         ) else {
             continue;
         };
-        let mut name = match lang {
-            Lang::Ja if !names.scenario.1.is_empty() => names.scenario.1.clone(),
-            Lang::En if !names.scenario.0.is_empty() => names.scenario.0.clone(),
-            _ => manifest.scenario_id.clone(),
-        };
+        let mut name = names.title(lang, &manifest.scenario_id);
         if !manifest.options.is_empty() {
             name = format!("{name} [{}]", manifest.options.join(", "));
         }
