@@ -140,6 +140,11 @@ at_high_ci_low,at_high_ci_high,swing,swing_ci_low,swing_ci_high,rank), sensitivi
 factors.csv (what was swung, as declared, with sources) and manifest.json. Default 5,000
 trials: the baseline and every variant run on each trial.
 
+Metrics: the ministries able to work from Kansai (at the quake and, with [recovery], within
+their RTO), those whose network operates and that reach G-net, and G-net's operation; with
+[lgwan] every variant also runs the mail stage, and each mail row's messages bounced and
+delivered within 24 h are measured (the same mail metrics as `compare`).
+
 Examples:
   bcpsim sensitivity scenarios/case2.toml
   bcpsim sensitivity scenarios/case2.toml --trials 20000 --lang en --out results/case2-sens
