@@ -34,11 +34,14 @@ pub struct Stages {
 impl Stages {
     /// Up to and including `last`, as far as the model has the stages.
     pub fn until(model: &Model, last: Stage) -> Stages {
-        let recovery = last >= Stage::Recovery && model.recovery.is_some();
+        // `mail` does not read `recovery`: with rustc 1.95.0, `-O` dropped `recovery` (always
+        // false) when `mail` was `recovery && …`, so release builds ran no recovery at all
+        // (a MIR-optimisation bug like rust-lang/rust#158206).
+        let has_recovery = model.recovery.is_some();
         Stages {
             last,
-            recovery,
-            mail: recovery && last >= Stage::Mail && model.lgwan.is_some(),
+            recovery: last >= Stage::Recovery && has_recovery,
+            mail: last >= Stage::Mail && has_recovery && model.lgwan.is_some(),
         }
     }
 
