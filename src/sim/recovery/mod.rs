@@ -32,6 +32,7 @@ mod repairs;
 mod start;
 mod state;
 
+pub use start::quake_calendar;
 pub use state::{RecoveryWorkspace, Subject, TraceLine};
 
 use crate::model::recovery::Recovery;
@@ -56,7 +57,7 @@ pub fn simulate(
         ts: trial_seed,
     };
     start::reset(r);
-    let cal = start::calendar(cx);
+    let cal = quake_calendar(rec, trial_seed);
     power::grid_at_start(cx, r, &mut trace);
     repairs::pools_at_start(cx, r);
     start::components(cx, &cal, r, &mut trace);

@@ -4,7 +4,7 @@
 
 use crate::base::rng::{splitmix64, uniform};
 use crate::model::calendar::Calendar;
-use crate::model::recovery::Start;
+use crate::model::recovery::{Recovery, Start};
 use crate::model::PathEval;
 use crate::sim::eval::{eval_program, eval_query};
 use crate::sim::workspace::Cause;
@@ -12,12 +12,14 @@ use crate::sim::workspace::Cause;
 use super::state::{node_up, say, Ctx, Ev, RecoveryWorkspace, Subject, Trace, K_RELOCATION};
 use super::{power, repairs};
 
-/// When in the week the quake strikes (fixed by the scenario, or drawn).
-#[inline]
-pub(super) fn calendar(cx: Ctx) -> Calendar {
-    match cx.rec.start {
+/// When in the week the quake of trial `trial_seed` strikes (fixed by the scenario, or
+/// drawn); the mail engine reads the same calendar for the planned outages.
+pub fn quake_calendar(rec: &Recovery, trial_seed: u64) -> Calendar {
+    match rec.start {
         Start::Fixed(c) => c,
-        Start::Sampled => Calendar::at_hour_of_week(168.0 * uniform(cx.ts, cx.rec.calendar_key, 0)),
+        Start::Sampled => {
+            Calendar::at_hour_of_week(168.0 * uniform(trial_seed, rec.calendar_key, 0))
+        }
     }
 }
 
