@@ -15,6 +15,7 @@ use crate::base::fmt::r6;
 use crate::base::interval::{wilson, Z95};
 use crate::model::lgwan::Lgwan;
 use crate::sim::mail::MailWorkspace;
+use crate::tally::quantile::quantile_bin;
 
 /// Histogram bins: 0 exactly; one-minute bins to 24 h; ten-minute bins beyond.
 const FINE_BINS: usize = 24 * 60;
@@ -202,15 +203,7 @@ pub(crate) fn quantile(r: &RowTally, q: f64) -> f64 {
     if r.n == 0 {
         return f64::NAN;
     }
-    let need = (q * r.n as f64).ceil().max(1.0) as u64;
-    let mut acc = 0;
-    for (b, &c) in r.hist.iter().enumerate() {
-        acc += c;
-        if acc >= need {
-            return bin_edge(b);
-        }
-    }
-    f64::INFINITY
+    quantile_bin(&r.hist, r.n, q).map_or(f64::INFINITY, bin_edge)
 }
 
 /// One row of `mail.csv`.

@@ -1,7 +1,12 @@
-//! Streaming, mergeable accumulators and interval estimates.
+//! Streaming, mergeable accumulators of trial outcomes: [`Tally`] (services, sites, the
+//! recovery's checkpoints, times to restore and crews), [`mail::MailTally`] (LGWAN mail),
+//! the quantiles of their histograms ([`quantile`]) and the metrics shared by compare and
+//! sensitivity ([`metrics`]). Counts are integers, so merging in any order gives the same
+//! tally.
 
 pub mod mail;
 pub mod metrics;
+pub mod quantile;
 
 use serde::{Deserialize, Serialize};
 

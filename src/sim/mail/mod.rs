@@ -4,15 +4,18 @@
 //! message's fate under every mail configuration: the Postfix retry schedule against the
 //! timelines, exactly (no event per message: attempts jump to the next time a component the
 //! attempt depends on changes state). See `docs/lgwan-mail.md`.
+//!
+//! It is the mail stage of [`crate::sim::trial::run`]; the engine is a set of methods on the
+//! compiled [`Lgwan`] ([`Lgwan::simulate`] for a trial, [`Lgwan::lgwan_mail`] for one
+//! message), whose outcomes in [`MailWorkspace`] are counted by [`crate::tally::mail`].
 
 use rand::RngCore;
 
 use crate::base::rng::{stream, uniform};
-use crate::model::calendar::Calendar;
 use crate::model::lgwan::*;
-use crate::model::recovery::{Recovery, Start};
+use crate::model::recovery::Recovery;
 use crate::scenario::lgwan::{FlowKind, PoiName};
-use crate::sim::recovery::RecoveryWorkspace;
+use crate::sim::recovery::{quake_calendar, RecoveryWorkspace};
 
 /// Where a message starts or ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -193,12 +196,7 @@ impl Lgwan {
         // Node and service changes are logged in two lists; merge their order per component
         // is already chronological since a component is either a node or a service.
         if !self.planned.is_empty() {
-            let cal = match rec.start {
-                Start::Fixed(c) => c,
-                Start::Sampled => {
-                    Calendar::at_hour_of_week(168.0 * uniform(ts, rec.calendar_key, 0))
-                }
-            };
+            let cal = quake_calendar(rec, ts);
             for p in &self.planned {
                 let mut end = p.end + if p.restarts { rec.router_restart } else { 0.0 };
                 if !p.notified {
