@@ -486,19 +486,16 @@ fn check_src(what: &str, check: fn(&[(&str, &str)]) -> Vec<String>) {
 }
 
 #[test]
-#[ignore = "the redesign is in progress: un-ignored when the layout lands"]
 fn the_layers_point_one_way() {
     check_src("layering problem(s)", layer_problems);
 }
 
 #[test]
-#[ignore = "the redesign is in progress: un-ignored when the layout lands"]
 fn no_file_over_1000_lines() {
     check_src("file(s) too long", long_files);
 }
 
 #[test]
-#[ignore = "the redesign is in progress: un-ignored when the layout lands"]
 fn no_function_over_150_lines_without_a_reason() {
     check_src("function(s) too long", long_functions);
 }
