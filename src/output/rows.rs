@@ -183,22 +183,7 @@ pub fn availability_rows(model: &Model, t: &Tally) -> Vec<AvailabilityRow> {
     rows
 }
 
-/// The `q` quantile of a time-to-restore histogram (infinite when beyond the horizon).
-pub fn ttr_quantile(hist: &[u64], trials: u64, q: f64) -> f64 {
-    let need = (q * trials as f64).ceil().max(1.0) as u64;
-    let mut acc = 0;
-    for (b, &c) in hist.iter().enumerate() {
-        acc += c;
-        if acc >= need {
-            return if b == hist.len() - 1 {
-                f64::INFINITY
-            } else {
-                b as f64 * crate::model::recovery::TTR_BIN_HOURS
-            };
-        }
-    }
-    f64::INFINITY
-}
+pub use crate::tally::quantile::ttr_quantile;
 
 /// Rows of `restoration.csv`.
 pub fn restoration_rows(model: &Model, t: &Tally) -> Vec<RestorationRow> {
