@@ -444,12 +444,21 @@ struct Generated<'a> {
 }
 
 impl Generated<'_> {
-    fn site(&mut self, id: String, en: String, ja: String, lat: f64, lon: f64, source: String) {
+    /// Adds the office site `id` (a prefecture's or a municipality's) and returns the
+    /// placement of the nodes there.
+    fn office(
+        &mut self,
+        id: &str,
+        en: String,
+        ja: String,
+        (lat, lon): (f64, f64),
+        source: String,
+    ) -> Option<Spanned<PlacementDef>> {
         let lspan = self.lspan;
         self.sites.push(Located {
             file: self.l.file,
             item: SiteDef {
-                id: spanned(lspan, id),
+                id: spanned(lspan, id.to_string()),
                 name_en: en,
                 name_ja: ja,
                 lat: spanned(lspan, lat),
@@ -458,6 +467,7 @@ impl Generated<'_> {
                 vs30_mps: None,
             },
         });
+        Some(spanned(lspan, PlacementDef::Site(id.to_string())))
     }
 
     /// The national NOC and the two POIs with their DNS, mail relay and NOC line.
@@ -599,15 +609,13 @@ impl Generated<'_> {
         let (c, file) = (&self.l.item.classes, self.l.file);
         for p in prefs {
             let sid = format!("lgwan.pref{}", p.code);
-            self.site(
-                sid.clone(),
+            let place = self.office(
+                &sid,
                 format!("{} prefectural office", p.name_en),
                 format!("{}庁", p.name_ja),
-                p.lat,
-                p.lon,
+                (p.lat, p.lon),
                 p.source.clone(),
             );
-            let place = Some(spanned(self.lspan, PlacementDef::Site(sid.clone())));
             let owner = sid.clone();
             self.nodes.push(node(
                 file,
@@ -657,15 +665,13 @@ impl Generated<'_> {
         let spec = muni_parts(&l.item);
         for mu in munis {
             let sid = format!("lgwan.{}", mu.id);
-            self.site(
-                sid.clone(),
+            let place = self.office(
+                &sid,
                 format!("{} office", mu.name_en),
                 format!("{}庁舎", mu.name_ja),
-                mu.lat,
-                mu.lon,
+                (mu.lat, mu.lon),
                 mu.source.clone(),
             );
-            let place = Some(spanned(self.lspan, PlacementDef::Site(sid.clone())));
             for (k, &(kind, class, en, ja)) in spec.iter().enumerate() {
                 let part = MUNI_PARTS[k];
                 let mut n = node(
