@@ -1,5 +1,6 @@
 //! Items shared by every part of the ground-motion library: its error type, the intensity
-//! measures, standard gravity and the range check of scalar inputs.
+//! measures, the measures fragility curves are expressed in, standard gravity and the range
+//! check of scalar inputs.
 
 use serde::{Deserialize, Serialize};
 
@@ -50,14 +51,6 @@ pub enum GroundMotionError {
         /// Largest jitter tried.
         jitter: f64,
     },
-    /// A fragility class is malformed (e.g. decreasing medians).
-    #[error("invalid fragility class {class}: {reason}")]
-    InvalidFragility {
-        /// Class name.
-        class: String,
-        /// What is wrong.
-        reason: String,
-    },
 }
 
 /// Intensity measure predicted by the GMPE.
@@ -67,6 +60,18 @@ pub enum Imt {
     Pgv,
     /// Peak ground acceleration, in units of g (larger horizontal component).
     Pga,
+}
+
+/// Ground-motion measure a fragility curve is expressed in. The curves and their evaluation
+/// belong to the simulator's model, not to this library (`docs/ground-motion.md` §5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum FragilityMeasure {
+    /// Peak ground acceleration in g (lognormal curves).
+    PgaG,
+    /// Peak ground velocity in cm/s (lognormal curves).
+    PgvCmS,
+    /// JMA instrumental intensity (normal curves in intensity units).
+    JmaIntensity,
 }
 
 /// Standard gravity in m/s^2 (`scipy.constants.g`, used by hazardlib to

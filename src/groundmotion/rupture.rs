@@ -21,7 +21,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::common::{check_range, GroundMotionError};
-use crate::geo::{distance_km, LatLon, EARTH_RADIUS_KM};
+use crate::geo::{distance_km, LatLon};
 
 /// Smallest accepted moment magnitude.
 pub const MW_MIN: f64 = 5.0;
@@ -162,14 +162,15 @@ impl LocalFrame {
         (d * sin_az, d * cos_az)
     }
 
-    /// Inverse of [`LocalFrame::project`].
+    /// Inverse of [`LocalFrame::project`]; only the tests place points in the local frame.
+    #[cfg(test)]
     fn unproject(&self, x: f64, y: f64) -> (f64, f64) {
         let d = x.hypot(y);
         if d == 0.0 {
             return (self.lat0_rad.to_degrees(), self.lon0_rad.to_degrees());
         }
         let az = x.atan2(y);
-        let delta = d / EARTH_RADIUS_KM;
+        let delta = d / crate::geo::EARTH_RADIUS_KM;
         let (sin_d, cos_d) = delta.sin_cos();
         let sin_p = (self.sin_lat0 * cos_d + self.cos_lat0 * sin_d * az.cos()).clamp(-1.0, 1.0);
         let lat = sin_p.asin();
@@ -256,24 +257,6 @@ impl FaultPlane {
         // Horizontal dip direction is strike + 90 degrees: (cos s, -sin s).
         let down = [cos_d * cos_s, -cos_d * sin_s, sin_d];
         (along, down)
-    }
-
-    /// The four corners as (lat, lon, depth_km), in the order: top edge at
-    /// -L/2 along strike, top edge at +L/2, bottom edge at +L/2, bottom edge
-    /// at -L/2.
-    pub fn corners(&self) -> [(f64, f64, f64); 4] {
-        let frame = LocalFrame::new(self.ref_lat, self.ref_lon);
-        let (a, d) = self.unit_vectors();
-        let half = 0.5 * self.length_km;
-        let w = self.width_km;
-        let pts = [(-half, 0.0), (half, 0.0), (half, w), (-half, w)];
-        pts.map(|(s, t)| {
-            let x = s * a[0] + t * d[0];
-            let y = s * a[1] + t * d[1];
-            let z = self.top_depth_km + t * d[2];
-            let (lat, lon) = frame.unproject(x, y);
-            (lat, lon, z)
-        })
     }
 
     /// Closest distance (km) from a surface site at (`lat`, `lon`) to the
@@ -424,6 +407,7 @@ impl Rupture {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::geo::EARTH_RADIUS_KM;
     use proptest::prelude::*;
 
     const KM_PER_DEG: f64 = EARTH_RADIUS_KM * std::f64::consts::PI / 180.0;
@@ -447,6 +431,23 @@ mod tests {
     /// Site at local offsets (east km, north km) from the plane's reference.
     fn site(p: &FaultPlane, east: f64, north: f64) -> (f64, f64) {
         LocalFrame::new(p.ref_lat, p.ref_lon).unproject(east, north)
+    }
+
+    /// The four corners as (lat, lon, depth_km), in the order: top edge at -L/2 along
+    /// strike, top edge at +L/2, bottom edge at +L/2, bottom edge at -L/2.
+    fn corners(p: &FaultPlane) -> [(f64, f64, f64); 4] {
+        let frame = LocalFrame::new(p.ref_lat, p.ref_lon);
+        let (a, d) = p.unit_vectors();
+        let half = 0.5 * p.length_km;
+        let w = p.width_km;
+        let pts = [(-half, 0.0), (half, 0.0), (half, w), (-half, w)];
+        pts.map(|(s, t)| {
+            let x = s * a[0] + t * d[0];
+            let y = s * a[1] + t * d[1];
+            let z = p.top_depth_km + t * d[2];
+            let (lat, lon) = frame.unproject(x, y);
+            (lat, lon, z)
+        })
     }
 
     /// Brute-force Rrup: minimum over a fine mesh of the plane (local frame).
@@ -553,7 +554,7 @@ mod tests {
         let north = p.rrup_km(la, lo);
         assert!(south < north, "south {south} north {north}");
         // Corner 2 (bottom edge) lies south of the reference point.
-        let c = p.corners();
+        let c = corners(&p);
         assert!(c[2].0 < p.ref_lat);
         assert!((c[2].2 - p.bottom_depth_km()).abs() < 1e-12);
         assert!((c[0].2 - 1.0).abs() < 1e-12);
@@ -563,7 +564,7 @@ mod tests {
     fn corners_round_trip_to_zero_distance() {
         let p = plane(33.0, 50.0, 30.0, 12.0, 0.0);
         // The top corners are at the surface: Rrup = 0 there.
-        for c in &p.corners()[..2] {
+        for c in &corners(&p)[..2] {
             assert!(p.rrup_km(c.0, c.1) < 1e-9);
         }
     }
@@ -778,7 +779,7 @@ mod tests {
             // Never closer than the top edge's depth.
             prop_assert!(r >= top - 1e-9);
             // Never farther than any corner or than the reference point.
-            for c in p.corners() {
+            for c in corners(&p) {
                 let (x, y) = LocalFrame::new(p.ref_lat, p.ref_lon).project(c.0, c.1);
                 let dc = ((e - x).powi(2) + (n - y).powi(2) + c.2 * c.2).sqrt();
                 prop_assert!(r <= dc + 1e-6);

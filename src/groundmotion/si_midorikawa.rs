@@ -268,8 +268,9 @@ pub fn median_and_sigma(
     median_and_sigma_with(event, imt, rrup_km, vs30_mps, SiteAmplification::default())
 }
 
-/// As [`median_and_sigma`] with an explicit [`SiteAmplification`] mode.
-pub fn median_and_sigma_with(
+/// As [`median_and_sigma`] with an explicit [`SiteAmplification`] mode (the tests use the
+/// strict hazardlib mode).
+fn median_and_sigma_with(
     event: &EventParams,
     imt: Imt,
     rrup_km: f64,

@@ -21,7 +21,7 @@ use super::lgwan::{InterconnectionDef, LgwanDef, LgwanPatch};
 use super::types::{
     DurationDef, NodeDef, NodeKind, PlacementDef, SString, ServiceDef, SiteDef, Spanned,
 };
-use crate::diag::{did_you_mean, Error, Result, SourceFile, SourceMap, Span};
+use crate::diag::{checks, did_you_mean, Error, Result, SourceFile, SourceMap, Span};
 
 /// Parts of a municipality, in the order of the part indices of the mail model.
 pub(crate) const MUNI_PARTS: [&str; 8] = [
@@ -189,22 +189,13 @@ pub(crate) fn municipalities(
             span: p.span,
         });
     }
-    let extra = match &d.extra_municipalities {
-        None => 0,
-        Some(x) => {
-            let v = *x.get_ref();
-            if !(0..=100_000).contains(&v) {
-                return Err(src.error(
-                    l.span(x),
-                    format!(
-                        "extra_municipalities must be a whole number in [0, 100000], found {v}"
-                    ),
-                    None,
-                ));
-            }
-            v as usize
-        }
-    };
+    let extra = checks::integer_in_range(
+        src,
+        l.file,
+        d.extra_municipalities.as_ref(),
+        "extra_municipalities",
+        (0, 0, 100_000),
+    )? as usize;
     let n = prefs.len();
     for (k, p) in prefs.iter().enumerate() {
         let count = extra / n + usize::from(k < extra % n);
@@ -444,12 +435,21 @@ struct Generated<'a> {
 }
 
 impl Generated<'_> {
-    fn site(&mut self, id: String, en: String, ja: String, lat: f64, lon: f64, source: String) {
+    /// Adds the office site `id` (a prefecture's or a municipality's) and returns the
+    /// placement of the nodes there.
+    fn office(
+        &mut self,
+        id: &str,
+        en: String,
+        ja: String,
+        (lat, lon): (f64, f64),
+        source: String,
+    ) -> Option<Spanned<PlacementDef>> {
         let lspan = self.lspan;
         self.sites.push(Located {
             file: self.l.file,
             item: SiteDef {
-                id: spanned(lspan, id),
+                id: spanned(lspan, id.to_string()),
                 name_en: en,
                 name_ja: ja,
                 lat: spanned(lspan, lat),
@@ -458,6 +458,7 @@ impl Generated<'_> {
                 vs30_mps: None,
             },
         });
+        Some(spanned(lspan, PlacementDef::Site(id.to_string())))
     }
 
     /// The national NOC and the two POIs with their DNS, mail relay and NOC line.
@@ -599,15 +600,13 @@ impl Generated<'_> {
         let (c, file) = (&self.l.item.classes, self.l.file);
         for p in prefs {
             let sid = format!("lgwan.pref{}", p.code);
-            self.site(
-                sid.clone(),
+            let place = self.office(
+                &sid,
                 format!("{} prefectural office", p.name_en),
                 format!("{}庁", p.name_ja),
-                p.lat,
-                p.lon,
+                (p.lat, p.lon),
                 p.source.clone(),
             );
-            let place = Some(spanned(self.lspan, PlacementDef::Site(sid.clone())));
             let owner = sid.clone();
             self.nodes.push(node(
                 file,
@@ -640,6 +639,7 @@ impl Generated<'_> {
     /// Per municipality: its office site and the parts of [`MUNI_PARTS`].
     fn municipalities(&mut self, src: &SourceMap, munis: &[Muni]) -> Result<()> {
         let (l, file) = (self.l, self.l.file);
+        // Not `checks::prob_or`, whose hint would change this error's message.
         let secondary_p = match &l.item.secondary_dns_p {
             None => 0.0,
             Some(p) => {
@@ -657,15 +657,13 @@ impl Generated<'_> {
         let spec = muni_parts(&l.item);
         for mu in munis {
             let sid = format!("lgwan.{}", mu.id);
-            self.site(
-                sid.clone(),
+            let place = self.office(
+                &sid,
                 format!("{} office", mu.name_en),
                 format!("{}庁舎", mu.name_ja),
-                mu.lat,
-                mu.lon,
+                (mu.lat, mu.lon),
                 mu.source.clone(),
             );
-            let place = Some(spanned(self.lspan, PlacementDef::Site(sid.clone())));
             for (k, &(kind, class, en, ja)) in spec.iter().enumerate() {
                 let part = MUNI_PARTS[k];
                 let mut n = node(
@@ -767,32 +765,11 @@ fn add_recovery(src: &SourceMap, m: &mut Merged, l: &Located<LgwanDef>) -> Resul
             ))
         }
     };
-    let src_ok = |s: &SString, what: &str| -> Result<()> {
-        if s.get_ref().trim().is_empty() {
-            Err(src.error(
-                l.span(s),
-                format!("{what} does not say where its numbers come from"),
-                Some("cite a source or mark \"assumption: <why>\"".into()),
-            ))
-        } else {
-            Ok(())
-        }
+    let src_ok = |s: &SString, what: &str| checks::source(src, l.span(s), s.get_ref(), what);
+    let dur_ok = |v: &Spanned<DurationDef>, what: &str| {
+        let d = v.get_ref();
+        checks::duration(src, l.span(v), d.median_hours, d.beta, what)
     };
-    let dur_ok = |v: &Spanned<DurationDef>, what: &str| -> Result<()> {
-        {
-            let d = v.get_ref();
-            crate::diag::checks::duration(src, l.span(v), d.median_hours, d.beta, what)
-        }
-    };
-    let range_ok =
-        |v: &Spanned<f64>, range: std::ops::RangeInclusive<f64>, what: &str| -> Result<()> {
-            let x = *v.get_ref();
-            if x.is_finite() && range.contains(&x) {
-                Ok(())
-            } else {
-                Err(src.error(l.span(v), format!("{what}, found {x}"), None))
-            }
-        };
     for cdef in &d.crews {
         src_ok(&cdef.source, "a crew pool")?;
         let id = cdef.id.get_ref();
@@ -853,13 +830,7 @@ fn add_recovery(src: &SourceMap, m: &mut Merged, l: &Located<LgwanDef>) -> Resul
                 return Err(src.error(l.span(b), format!("duration_by_state must list 4 durations (slight, moderate, extensive, complete), found {}", b.get_ref().len()), None));
             }
             for x in b.get_ref() {
-                crate::diag::checks::duration(
-                    src,
-                    l.span(b),
-                    x.median_hours,
-                    x.beta,
-                    "duration_by_state",
-                )?;
+                checks::duration(src, l.span(b), x.median_hours, x.beta, "duration_by_state")?;
             }
         }
     }
@@ -880,16 +851,24 @@ fn add_recovery(src: &SourceMap, m: &mut Merged, l: &Located<LgwanDef>) -> Resul
                 None,
             ));
         }
-        range_ok(
-            &g.fuel_hours,
-            0.0..=87_600.0,
-            "fuel_hours must be in [0, 87600]",
+        let fuel = &g.fuel_hours;
+        checks::in_range(
+            src,
+            l.span(fuel),
+            "fuel_hours",
+            *fuel.get_ref(),
+            0.0,
+            87_600.0,
         )?;
-        range_ok(
-            &g.p_refuel,
-            0.0..=1.0,
-            "p_refuel must be a probability in [0, 1]",
-        )?;
+        // Not `checks::prob`, whose hint would change this error's message.
+        let p = *g.p_refuel.get_ref();
+        if !(p.is_finite() && (0.0..=1.0).contains(&p)) {
+            return Err(src.error(
+                l.span(&g.p_refuel),
+                format!("p_refuel must be a probability in [0, 1], found {p}"),
+                None,
+            ));
+        }
         dur_ok(&g.refuel, "refuel")?;
     }
     let rec = &mut m.recovery.as_mut().expect("checked").item;
