@@ -12,7 +12,12 @@ pub fn wilson(k: u64, n: u64) -> (f64, f64) {
         return (0.0, 1.0);
     }
     let (k, n) = (k as f64, n as f64);
-    let p = k / n;
+    wilson_score(k / n, n)
+}
+
+/// The Wilson score interval (95 %) of a proportion `p` observed over `n` > 0 units, `n`
+/// possibly fractional (an effective sample size).
+pub fn wilson_score(p: f64, n: f64) -> (f64, f64) {
     let z2 = Z95 * Z95;
     let denom = 1.0 + z2 / n;
     let centre = (p + z2 / (2.0 * n)) / denom;

@@ -12,7 +12,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::base::fmt::r6;
-use crate::base::interval::{wilson, Z95};
+use crate::base::interval::{wilson, wilson_score, Z95};
 use crate::model::lgwan::Lgwan;
 use crate::sim::mail::MailWorkspace;
 use crate::tally::quantile::quantile_bin;
@@ -189,11 +189,7 @@ fn wilson_f(p: f64, n: f64) -> (f64, f64) {
             return wilson(k, n as u64);
         }
     }
-    let z2 = Z95 * Z95;
-    let denom = 1.0 + z2 / n;
-    let centre = (p + z2 / (2.0 * n)) / denom;
-    let half = Z95 * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt() / denom;
-    ((centre - half).max(0.0), (centre + half).min(1.0))
+    wilson_score(p, n)
 }
 
 /// Delay quantile over all messages, hours: a bounced message counts as never delivered
