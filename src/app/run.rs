@@ -201,7 +201,8 @@ fn print_headline(model: &Model, t: &Tally) {
 
 /// By when each ministry can work from Kansai: probabilities at a few checkpoints.
 fn print_kansai_curve(model: &Model, t: &Tally) {
-    let Some(rec) = &model.recovery else {
+    // A run stopped at the quake has no recovery counts to print.
+    let Some(rec) = model.recovery.as_ref().filter(|_| t.recovery_recorded()) else {
         return;
     };
     let c = rec.checkpoints.len();

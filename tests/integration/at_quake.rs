@@ -169,3 +169,28 @@ fn at_quake_shards_merge_into_one_at_quake_run_and_not_with_a_full_shard() {
     assert!(stderr.contains("at-quake"), "{stderr}");
     assert!(!mixed.exists());
 }
+
+#[test]
+fn at_quake_prints_its_summary_without_recovery_tables() {
+    // Without --quiet, `run` prints the headline table and, with recovery, the Kansai curve
+    // over time: an at-quake run has no recovery counts and must print the first only.
+    let d = tempfile::tempdir().unwrap();
+    let out = bcpsim()
+        .arg("run")
+        .arg(scenario("case2.toml"))
+        .args(["--at-quake", "--trials", "500", "--seed", "3", "--out"])
+        .arg(d.path().join("q"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("work from Kansai"), "{text}");
+    assert!(
+        !text.contains("probability by hours after the quake"),
+        "{text}"
+    );
+}
