@@ -114,6 +114,18 @@ fn scale(d: &mut DurationDef, f: f64) {
     d.median_hours *= f;
 }
 
+/// Scales a duration and its per-damage-state durations, when it has them.
+fn scale_with_states(
+    d: &mut DurationDef,
+    by_state: Option<&mut Spanned<Vec<DurationDef>>>,
+    f: f64,
+) {
+    scale(d, f);
+    for d in by_state.into_iter().flat_map(|b| b.get_mut().iter_mut()) {
+        scale(d, f);
+    }
+}
+
 /// Sets a parameter in the scenario content; returns the value it had (the first match's).
 pub(super) fn set_parameter(c: &mut Merged, path: &str, v: f64) -> Result<f64, PathError> {
     let segs = segments(path).ok_or_else(|| unknown(path))?;
@@ -232,10 +244,7 @@ fn set_recovery<'a>(
             for x in r.repair.iter_mut() {
                 if sel_matches(sel(1), x.class.get_ref()) {
                     old.push(1.0);
-                    scale(x.duration.get_mut(), v);
-                    if let Some(d) = x.duration_by_state.as_mut() {
-                        d.get_mut().iter_mut().for_each(|d| scale(d, v));
-                    }
+                    scale_with_states(x.duration.get_mut(), x.duration_by_state.as_mut(), v);
                 }
             }
         }
@@ -265,10 +274,7 @@ fn set_recovery<'a>(
             for x in r.grid.iter_mut() {
                 if sel_matches(sel(1), x.region.get_ref()) {
                     old.push(1.0);
-                    scale(x.restore.get_mut(), v);
-                    if let Some(d) = x.restore_by_state.as_mut() {
-                        d.get_mut().iter_mut().for_each(|d| scale(d, v));
-                    }
+                    scale_with_states(x.restore.get_mut(), x.restore_by_state.as_mut(), v);
                 }
             }
         }
